@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Everything the process reads from its environment, checked once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** `undefined` means the embedded SQLite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  production: boolean;
+  trialLengthDays: number;
+  appUrl: string;
+  accessTokenSecret: string;
+  logLevel: string;
+  requestTimeoutMs: number;
+  introspection: boolean;
+  dbPoolSize: number;
+  dbQueueLimit: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^(mysql|mariadb):\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL must start with mysql:// (or be unset for the embedded database)');
+  }
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL');
+  }
+  return raw.replace(/^mariadb:/, 'mysql:');
+}
+
+/** The embedded database keeps its own secret so tokens survive a restart. */
+function embeddedSecret(dataDir: string): string {
+  const file = join(dataDir, 'access-token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const url = databaseUrl(env);
+  const dataDir = env.DATA_DIR?.trim() || join(process.cwd(), 'data');
+  const port = integer(env, 'PORT', 4000, 0, 65535);
+  let accessTokenSecret = env.ACCESS_TOKEN_SECRET?.trim() ?? '';
+  if (!accessTokenSecret) {
+    if (url) {
+      throw new ConfigError('ACCESS_TOKEN_SECRET is required when DATABASE_URL is set (use 32 or more random characters)');
+    }
+    accessTokenSecret = embeddedSecret(dataDir);
+  } else if (accessTokenSecret.length < 32) {
+    throw new ConfigError('ACCESS_TOKEN_SECRET must be at least 32 characters');
+  }
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl: url,
+    dataDir,
+    production: (env.NODE_ENV ?? 'development') === 'production',
+    trialLengthDays: integer(env, 'TRIAL_LENGTH_DAYS', 14, 1, 365),
+    appUrl: (env.APP_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+    accessTokenSecret,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    introspection: boolean(env, 'INTROSPECTION', true),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
+    dbQueueLimit: integer(env, 'DB_QUEUE_LIMIT', 500, 0, 100_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+  };
+}

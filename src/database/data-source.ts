@@ -1,0 +1,192 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { entities } from '../entities';
+import { keyColumns } from '../entities/key-column';
+import { migrations } from './migrations';
+import { CountingLogger, SqlLogSink } from './statement-counter';
+
+export type Engine = 'sqlite' | 'mysql';
+
+export const MYSQL_KEY_COLLATION = 'utf8mb4_bin';
+
+export interface DatabaseOptions {
+  /** A mysql:// URL, or undefined for the embedded SQLite file. */
+  url: string | undefined;
+  /** The SQLite file; ignored with a URL. */
+  sqliteFile?: string;
+  poolSize?: number;
+  queueLimit?: number;
+  log?: SqlLogSink;
+}
+
+/** The data source plus what the services need from it that TypeORM does not give portably. */
+export class Database {
+  readonly engine: Engine;
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataSource: DataSource) {
+    this.engine = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * SQLite: the driver shares a single connection, so transactions are queued in the process
+   * and opened with BEGIN IMMEDIATE (the write lock is taken up front, so another process
+   * such as the CLI waits on the busy timeout instead of failing mid-transaction).
+   * MySQL: READ COMMITTED, retried on deadlock.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.engine === 'sqlite') return this.sqliteTransaction(work);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', work);
+      } catch (error) {
+        if (attempt < 4 && driverCode(error) === 'ER_LOCK_DEADLOCK') continue;
+        throw error;
+      }
+    }
+  }
+
+  private sqliteTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.query('BEGIN IMMEDIATE');
+      try {
+        const result = await work(runner.manager);
+        await runner.query('COMMIT');
+        return result;
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    };
+    const result = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * The name of the unique index a failed insert or update ran into, or undefined when the
+   * error is not a unique violation. Index names are the ones the entities declare.
+   */
+  uniqueViolation(error: unknown): string | undefined {
+    if (!(error instanceof QueryFailedError)) return undefined;
+    const driverError = (error as QueryFailedError & { driverError?: { code?: string; message?: string } }).driverError;
+    const message = driverError?.message ?? error.message;
+    if (this.engine === 'mysql') {
+      if (driverError?.code !== 'ER_DUP_ENTRY') return undefined;
+      const key = /for key '([^']+)'/.exec(message)?.[1];
+      return key?.includes('.') ? key.slice(key.lastIndexOf('.') + 1) : key;
+    }
+    if (driverError?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && driverError?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return undefined;
+    }
+    const failed = /constraint failed: (.+)$/.exec(message)?.[1];
+    if (!failed) return undefined;
+    const columns = failed.split(',').map((part) => part.trim().split('.'));
+    const table = columns[0][0];
+    const names = columns.map(([, column]) => column).join(',');
+    for (const metadata of this.dataSource.entityMetadatas) {
+      if (metadata.tableName !== table) continue;
+      for (const index of metadata.indices) {
+        if (index.isUnique && index.columns.map((c) => c.databaseName).join(',') === names) return index.name;
+      }
+    }
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+function driverCode(error: unknown): string | undefined {
+  const candidate = error as { code?: string; driverError?: { code?: string } };
+  return candidate?.driverError?.code ?? candidate?.code;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+
+/** True when an error means the database cannot serve us now (unreachable, overloaded, busy). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = driverCode(error);
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const message = (error as Error | undefined)?.message ?? '';
+  return /Queue limit reached|Pool is closed|connect ETIMEDOUT|Connection lost/i.test(message);
+}
+
+/** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
+function applyEngineCollations(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'mysql') return;
+  for (const { target, propertyName } of keyColumns) {
+    const column = dataSource.getMetadata(target).findColumnWithPropertyName(propertyName);
+    if (column) column.collation = MYSQL_KEY_COLLATION;
+  }
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  const logger = new CountingLogger(options.log);
+  if (options.url) {
+    return new DataSource({
+      type: 'mysql',
+      url: options.url,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      entities,
+      migrations,
+      migrationsTransactionMode: 'each',
+      synchronize: false,
+      logger,
+      maxQueryExecutionTime: 1000,
+      poolSize: options.poolSize ?? 10,
+      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: 5000, waitForConnections: true },
+    });
+  }
+  const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: file,
+    enableWAL: file !== ':memory:',
+    timeout: 5000,
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logger,
+    maxQueryExecutionTime: 1000,
+  });
+}
+
+/** Connects, applies the engine's collations and runs pending migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  applyEngineCollations(dataSource);
+  try {
+    await dataSource.runMigrations();
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return new Database(dataSource);
+}

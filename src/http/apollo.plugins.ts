@@ -1,0 +1,79 @@
+import { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { GraphQLError, Kind, OperationDefinitionNode } from 'graphql';
+import { RequestContext } from '../graphql/context';
+import { HTTP_STATUS, isUnexpected } from './error-format';
+
+/** Root fields that answer without an API key (the emailed verification link). */
+export const KEYLESS_FIELDS = new Set(['verifyAdminEmail', '__typename']);
+
+function keyless(operation: OperationDefinitionNode | undefined): boolean {
+  return (
+    operation !== undefined &&
+    operation.operation === 'mutation' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && KEYLESS_FIELDS.has(s.name.value))
+  );
+}
+
+/**
+ * Refuses, before anything executes, a request with no valid key (HTTP 401), or whose key
+ * could not be checked because the database is down (503).
+ */
+export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }: GraphQLRequestContextDidResolveOperation<RequestContext>) {
+          if (contextValue.principal || keyless(operation)) return;
+          if (contextValue.authFailure === 'unavailable') {
+            throw new GraphQLError('The database is unavailable; try again shortly.', {
+              extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+            });
+          }
+          const message =
+            contextValue.authFailure === 'invalid'
+              ? 'The API key is invalid or revoked.'
+              : 'An API key is required: send `Authorization: Bearer cc_...`.';
+          throw new GraphQLError(message, {
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="command-center"']]) },
+            },
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Logs unexpected errors with the request id (they reach the client masked) and sets the
+ * HTTP status from the most serious error code, which Apollo's `formatError` cannot do.
+ */
+export function errorStatusPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (isUnexpected(error)) {
+              contextValue.log.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          let status = 0;
+          for (const error of errors) {
+            const code = String(error.extensions?.code ?? '');
+            status = Math.max(status, HTTP_STATUS[code] ?? 0);
+            if (code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE' || code === 'TIMEOUT') {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+          if (status > 0 && (response.http.status ?? 200) < status) response.http.status = status;
+        },
+      };
+    },
+  };
+}

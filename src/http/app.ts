@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo, { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RequestContext } from '../graphql/context';
+import { apiSchema } from '../graphql/schema';
+import { createLoaders, Loaders } from '../loaders/request.loaders';
+import { Services } from '../services';
+import { isDatabaseUnavailable } from '../database/data-source';
+import { authGatePlugin, errorStatusPlugin } from './apollo.plugins';
+import { formatError } from './error-format';
+
+export interface AppOptions {
+  services: Services;
+  production: boolean;
+  introspection: boolean;
+  requestTimeoutMs: number;
+  bodyLimitBytes: number;
+  /** A pino logger, or false for none (tests). */
+  logger: FastifyBaseLogger | false | { level: string };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function errorBody(code: string, message: string, requestId: string) {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+/** Loaders that refuse to run: the auth gate stops keyless requests before any resolver. */
+const NO_LOADERS = new Proxy({} as Loaders, {
+  get() {
+    throw new Error('no principal: loaders are unavailable');
+  },
+});
+
+/**
+ * The HTTP server: Fastify with Apollo at /graphql, plus /healthz and /readyz. Fastify brings
+ * request ids, body limits, pino logging and graceful close; Apollo the GraphQL-over-HTTP rules.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const fastify = Fastify({
+    ...(options.logger === false ? { logger: false } : 'info' in options.logger ? { loggerInstance: options.logger } : { logger: options.logger }),
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: apiSchema(),
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: options.production,
+    persistedQueries: false,
+    formatError: formatError(options.production),
+    plugins: [fastifyApolloDrainPlugin(fastify), authGatePlugin(), errorStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const context = async (request: FastifyRequest): Promise<RequestContext> => {
+    const base = {
+      requestId: String(request.id),
+      clientAddress: request.ip,
+      log: request.log,
+      services,
+      now: services.clock.now(),
+    };
+    try {
+      const authenticated = await services.apiKeys.authenticate(request.headers.authorization);
+      if (!authenticated) {
+        const failure = request.headers.authorization ? 'invalid' : 'missing';
+        return { ...base, principal: null, principalMsp: null, authFailure: failure, loaders: NO_LOADERS };
+      }
+      const loaders = createLoaders(services, authenticated.principal);
+      if (authenticated.msp) loaders.msp.prime(authenticated.msp.id, authenticated.msp);
+      request.log.debug({ keyPrefix: authenticated.principal.keyPrefix, role: authenticated.principal.role }, 'authenticated');
+      return { ...base, principal: authenticated.principal, principalMsp: authenticated.msp, authFailure: null, loaders };
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      request.log.warn({ err: error }, 'database unavailable during authentication');
+      return { ...base, principal: null, principalMsp: null, authFailure: 'unavailable', loaders: NO_LOADERS };
+    }
+  };
+
+  const graphql = fastifyApolloHandler(apollo, { context });
+  const withTimeout = async (request: FastifyRequest, reply: FastifyReply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([graphql.call(fastify, request as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]), timeout]);
+      if (result !== 'timeout') return result;
+      request.log.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
+      return reply
+        .code(503)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(errorBody('TIMEOUT', `The request took longer than ${options.requestTimeoutMs} ms.`, String(request.id)));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  void fastifyApollo; // the plugin form is not used: the handler is wrapped for the timeout
+  fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler: withTimeout });
+
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (request, reply) => {
+    try {
+      await services.db.dataSource.query('SELECT 1');
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody('BAD_REQUEST', `No route ${request.method} ${request.url.split('?')[0]}. The API is at POST /graphql.`, String(request.id)));
+  });
+
+  fastify.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${options.bodyLimitBytes} bytes.`, String(request.id)));
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status === 415 ? 415 : 400).send(errorBody('BAD_REQUEST', `Malformed request: ${error.message}`, String(request.id)));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    const code = isDatabaseUnavailable(error) ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
+    return reply.code(code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send(errorBody(code, code === 'SERVICE_UNAVAILABLE' ? 'The database is unavailable; try again shortly.' : 'Internal server error. Quote the request id to support.', String(request.id)));
+  });
+
+  fastify.addHook('onClose', async () => {
+    await apollo.stop();
+  });
+  return fastify;
+}

@@ -1,0 +1,166 @@
+import { In } from 'typeorm';
+import { Database } from '../database/data-source';
+import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../entities';
+import { Clock } from './clock';
+import { CustomerService } from './customer.service';
+import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
+import { accountNumberOf, rowIdOf } from './global-id';
+import { checkDisplayName, checkIdentity, isUserError } from './normalize';
+import { Page, PageArgs, encodeCursor, resolvePage, toPage } from './pagination';
+import { Principal, tenantOf } from './principal';
+import { RollupService } from './rollup.service';
+import { FREEMIUM_USER_LIMIT } from './subscription';
+
+export interface RegisterMonitoredUserInput {
+  customerId: string;
+  identity: string;
+  displayName?: string | null;
+}
+
+const ORDERING = 'FIRST_SEEN';
+
+const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
+
+/** The people a customer account monitors, and the Freemium cap on them. */
+export class MonitoredUserService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly rollups: RollupService,
+    private readonly customers: CustomerService,
+  ) {}
+
+  /**
+   * Registers an identity with a customer, or, when it is already registered (compared
+   * case-insensitively), records that it was seen now. A new identity on a Freemium account
+   * that monitors 3 already is refused; the cap is a conditional update of the counter in the
+   * same transaction, so concurrent registrations cannot pass it.
+   * User errors: NOT_FOUND (customerId), INVALID_IDENTITY, INVALID_DISPLAY_NAME, FREEMIUM_LIMIT_REACHED.
+   */
+  async register(principal: Principal, input: RegisterMonitoredUserInput): Promise<Outcome<MonitoredUserEntity>> {
+    const identity = checkIdentity(input.identity);
+    const displayName = input.displayName == null ? null : checkDisplayName(input.displayName);
+    const invalid = [identity, displayName].filter(isUserError);
+    if (invalid.length > 0 || isUserError(identity) || isUserError(displayName)) return failure(...invalid);
+    const accountNumber = accountNumberOf(input.customerId, 'CustomerAccount');
+    const customer = accountNumber === null ? null : await this.customers.findByAccountNumber(principal, accountNumber);
+    if (!customer?.mspId) return failure(customerNotFound());
+    const mspId = customer.mspId;
+
+    return runOutcome(() =>
+      this.db.transaction(async (manager) => {
+        const asOf = await this.rollups.lock(manager, mspId);
+        const now = this.clock.now();
+        const fresh = await manager.findOne(AccountEntity, { where: { id: customer.id, mspId } });
+        if (!fresh || fresh.removedAt) throw new UserErrorsAbort([customerNotFound()]);
+        const existing = await manager.findOne(MonitoredUserEntity, { where: { accountId: fresh.id, identityKey: identity.key } });
+        if (existing) {
+          existing.lastSeenAt = now;
+          if (displayName) existing.displayName = displayName.text;
+          await manager.update(MonitoredUserEntity, { id: existing.id }, { lastSeenAt: now, displayName: existing.displayName });
+          return existing;
+        }
+        const counted = await manager
+          .createQueryBuilder()
+          .update(AccountEntity)
+          .set({ userCount: () => 'user_count + 1' })
+          .where('id = :id', { id: fresh.id })
+          .andWhere(`(plan = :paid OR trial_ends_at > :now OR user_count < ${FREEMIUM_USER_LIMIT})`, { paid: StoredPlan.PAID, now })
+          .execute();
+        if (!counted.affected) {
+          throw new UserErrorsAbort([
+            userError(
+              'identity',
+              UserErrorCode.FREEMIUM_LIMIT_REACHED,
+              `This customer's trial has expired and its Freemium plan monitors at most ${FREEMIUM_USER_LIMIT} users.`,
+            ),
+          ]);
+        }
+        const user = Object.assign(new MonitoredUserEntity(), {
+          accountId: fresh.id,
+          identity: identity.text,
+          identityKey: identity.key,
+          displayName: displayName?.text ?? identity.text,
+          firstSeenAt: now,
+          lastSeenAt: now,
+        });
+        user.id = Number((await manager.insert(MonitoredUserEntity, user)).identifiers[0].id);
+        await this.rollups.apply(manager, mspId, asOf, fresh, { ...fresh, userCount: fresh.userCount + 1 });
+        return user;
+      }),
+    );
+  }
+
+  /**
+   * Removes a monitored user from its customer; the payload shows the user as it was.
+   * User errors: NOT_FOUND (id).
+   */
+  async remove(principal: Principal, id: string): Promise<Outcome<MonitoredUserEntity>> {
+    const notFound = () => userError('id', UserErrorCode.NOT_FOUND, 'No monitored user with this id.');
+    const rowId = rowIdOf(id, 'MonitoredUser');
+    const found = rowId === null ? undefined : (await this.findByIds(principal, [rowId])).get(rowId);
+    if (!found) return failure(notFound());
+    return runOutcome(() =>
+      this.db.transaction(async (manager) => {
+        const asOf = await this.rollups.lock(manager, found.mspId);
+        const user = await manager.findOne(MonitoredUserEntity, { where: { id: found.user.id } });
+        const customer = await manager.findOne(AccountEntity, { where: { id: found.user.accountId } });
+        if (!user || !customer || customer.removedAt) throw new UserErrorsAbort([notFound()]);
+        await manager.delete(MonitoredUserEntity, { id: user.id });
+        await manager.update(AccountEntity, { id: customer.id }, { userCount: () => 'user_count - 1' });
+        await this.rollups.apply(manager, found.mspId, asOf, customer, { ...customer, userCount: customer.userCount - 1 });
+        return user;
+      }),
+    );
+  }
+
+  /** Monitored users by row id, confined to the caller's tenant, with their customer's MSP. */
+  async findByIds(principal: Principal, ids: readonly number[]): Promise<Map<number, { user: MonitoredUserEntity; mspId: number }>> {
+    const query = this.db.manager
+      .createQueryBuilder(MonitoredUserEntity, 'u')
+      .innerJoin(AccountEntity, 'a', 'a.id = u.account_id AND a.kind = :customer AND a.removed_at IS NULL', {
+        customer: AccountKind.CUSTOMER,
+      })
+      .addSelect('a.msp_id', 'msp_id')
+      .where({ id: In([...ids]) });
+    const tenant = tenantOf(principal);
+    if (tenant !== null) query.andWhere('a.msp_id = :tenant', { tenant });
+    const { entities, raw } = await query.getRawAndEntities<{ u_id: number; msp_id: number }>();
+    const mspOf = new Map(raw.map((r) => [Number(r.u_id), Number(r.msp_id)]));
+    return new Map(entities.map((user) => [user.id, { user, mspId: mspOf.get(user.id)! }]));
+  }
+
+  /** A customer's users in the order they were first seen (ties by id). */
+  async list(accountId: number, args: PageArgs): Promise<Page<MonitoredUserEntity>> {
+    const request = resolvePage(args, ORDERING);
+    const query = this.db.manager.createQueryBuilder(MonitoredUserEntity, 'u').where('u.account_id = :accountId', { accountId });
+    const ascending = !request.backward;
+    if (request.position) {
+      const op = ascending ? '>' : '<';
+      query.andWhere(`(u.first_seen_at ${op} :seen OR (u.first_seen_at = :seen AND u.id ${op} :id))`, {
+        seen: new Date(String(request.position.value)),
+        id: request.position.id,
+      });
+    }
+    const rows = await query
+      .orderBy('u.first_seen_at', ascending ? 'ASC' : 'DESC')
+      .addOrderBy('u.id', ascending ? 'ASC' : 'DESC')
+      .limit(request.limit + 1)
+      .getMany();
+    return toPage(rows, request, (u) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id }));
+  }
+
+  /** The ids of the users a Freemium account keeps monitoring: its first 3 by (first seen, id). */
+  async freemiumMonitoredIds(accountIds: readonly number[]): Promise<Map<number, Set<number>>> {
+    const rows: Array<{ id: number; account_id: number }> = await this.db.manager.query(
+      `SELECT id, account_id FROM (
+         SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY first_seen_at, id) AS position
+         FROM monitored_users WHERE account_id IN (${accountIds.map(() => '?').join(', ')})
+       ) ranked WHERE position <= ${FREEMIUM_USER_LIMIT}`,
+      [...accountIds],
+    );
+    const result = new Map<number, Set<number>>(accountIds.map((id) => [id, new Set<number>()]));
+    for (const row of rows) result.get(Number(row.account_id))?.add(Number(row.id));
+    return result;
+  }
+}

@@ -1,0 +1,90 @@
+import { AppError } from './errors';
+
+export const PAGE_SIZE_DEFAULT = 20;
+export const PAGE_SIZE_MAX = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** A resolved page request: how many rows, from which keyset position, in which direction. */
+export interface PageRequest {
+  limit: number;
+  /** The cursor's position, decoded; null from the start (or the end, when backward). */
+  position: CursorPosition | null;
+  /** True for last/before: rows are read in reverse order and flipped back. */
+  backward: boolean;
+}
+
+/** A keyset position: the sort key's value and the id that breaks ties. */
+export interface CursorPosition {
+  value: string | number | null;
+  id: number;
+}
+
+function checkSize(name: string, size: number): number {
+  if (!Number.isInteger(size) || size < 1 || size > PAGE_SIZE_MAX) {
+    throw new AppError('BAD_USER_INPUT', `\`${name}\` must be from 1 to ${PAGE_SIZE_MAX}.`);
+  }
+  return size;
+}
+
+/**
+ * Checks Relay arguments: `first` with `after`, or `last` with `before`; 1 to 100, default 20.
+ * `ordering` names the sort a cursor was made for, so a cursor from another order is refused.
+ */
+export function resolvePage(args: PageArgs, ordering: string): PageRequest {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) {
+    throw new AppError('BAD_USER_INPUT', 'Pass `first` or `last`, not both.');
+  }
+  if ((first != null && before != null) || (last != null && after != null) || (after != null && before != null)) {
+    throw new AppError('BAD_USER_INPUT', 'Use `first` with `after`, or `last` with `before`.');
+  }
+  const backward = last != null || before != null;
+  const limit = checkSize(backward ? 'last' : 'first', (backward ? last : first) ?? PAGE_SIZE_DEFAULT);
+  const cursor = backward ? before : after;
+  return { limit, backward, position: cursor == null ? null : decodeCursor(cursor, ordering) };
+}
+
+export function encodeCursor(ordering: string, position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([ordering, position.value, position.id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, ordering: string): CursorPosition {
+  try {
+    const [kind, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const valueOk = value === null || typeof value === 'string' || typeof value === 'number';
+    if (kind === ordering && valueOk && Number.isSafeInteger(id)) return { value, id };
+  } catch {
+    // fall through
+  }
+  throw new AppError('BAD_USER_INPUT', 'The cursor is not valid for this list and order.');
+}
+
+/** A page of rows with what a Relay connection needs to describe it. */
+export interface Page<T> {
+  rows: T[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  cursorOf(row: T): string;
+}
+
+/**
+ * Turns rows read with `limit + 1` into a page. Without counting the other side, a page that
+ * was reached through a cursor reports that there is a page before it (as GitHub does).
+ */
+export function toPage<T>(fetched: T[], request: PageRequest, cursorOf: (row: T) => string): Page<T> {
+  const more = fetched.length > request.limit;
+  const rows = fetched.slice(0, request.limit);
+  if (request.backward) rows.reverse();
+  return {
+    rows,
+    hasNextPage: request.backward ? request.position !== null : more,
+    hasPreviousPage: request.backward ? more : request.position !== null,
+    cursorOf,
+  };
+}

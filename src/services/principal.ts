@@ -1,0 +1,17 @@
+import { ApiKeyRole } from '../entities/enums';
+
+/** Who is calling: the API key's identity, passed explicitly to every service method. */
+export interface Principal {
+  keyId: number;
+  keyPrefix: string;
+  role: ApiKeyRole;
+  /** The MSP of an MSP_ADMIN or MSP_READ key; null for STAFF and APP. */
+  mspId: number | null;
+}
+
+export const isStaff = (principal: Principal) => principal.role === ApiKeyRole.STAFF;
+
+/** The MSP a principal is confined to, or null when it may see every MSP (staff). */
+export function tenantOf(principal: Principal): number | null {
+  return isStaff(principal) ? null : (principal.mspId ?? -1);
+}

@@ -1,0 +1,215 @@
+import { Brackets, EntityManager, In } from 'typeorm';
+import { Database } from '../database/data-source';
+import { AccountEntity, MspRollupEntity, StoredPlan } from '../entities';
+import { Clock } from './clock';
+import { FREEMIUM_USER_LIMIT, SubscriptionFacts } from './subscription';
+
+/** One MSP's customers and monitored users by subscription state. */
+export interface MspTotals {
+  paid: number;
+  activeTrials: number;
+  expiredTrials: number;
+  /** Monitored users of paid customers: what the MSP is billed for. */
+  paidUsers: number;
+  activeTrialUsers: number;
+  /** Capped at the Freemium limit per customer. */
+  expiredTrialUsers: number;
+}
+
+/** A customer's contribution to its MSP's totals; null when it is not counted (removed). */
+export type Contribution = SubscriptionFacts | null;
+
+interface Buckets {
+  paidCount: number;
+  paidUsers: number;
+  activeCount: number;
+  activeUsers: number;
+  expiredCount: number;
+  expiredUsers: number;
+}
+
+const EMPTY: Buckets = { paidCount: 0, paidUsers: 0, activeCount: 0, activeUsers: 0, expiredCount: 0, expiredUsers: 0 };
+
+const capped = (users: number) => Math.min(users, FREEMIUM_USER_LIMIT);
+
+/** Which rollup bucket a customer falls in, judged against the rollup's watermark. */
+function bucketsOf(facts: Contribution, asOf: Date): Buckets {
+  if (!facts) return EMPTY;
+  if (facts.plan === StoredPlan.PAID) return { ...EMPTY, paidCount: 1, paidUsers: facts.userCount };
+  const active = facts.trialEndsAt !== null && facts.trialEndsAt.getTime() > asOf.getTime();
+  return active
+    ? { ...EMPTY, activeCount: 1, activeUsers: facts.userCount }
+    : { ...EMPTY, expiredCount: 1, expiredUsers: capped(facts.userCount) };
+}
+
+const COLUMNS: Record<keyof Buckets, string> = {
+  paidCount: 'paid_count',
+  paidUsers: 'paid_users',
+  activeCount: 'active_count',
+  activeUsers: 'active_users',
+  expiredCount: 'expired_count',
+  expiredUsers: 'expired_users',
+};
+
+interface Moved {
+  count: number;
+  users: number;
+  cappedUsers: number;
+}
+
+/**
+ * Keeps per-MSP totals by subscription state so that the dashboard reads one row per MSP
+ * instead of summing its customers. Every change to a customer calls `lock` and then `apply`
+ * inside its transaction. Trials expire by the clock with no write; the rollup buckets them
+ * against its watermark `asOf`, and readers move the trials that ended between `asOf` and now
+ * from "active" to "expired" with one range read of IDX_accounts_msp_state. `advance` (the
+ * expiry pass, run periodically) folds that range into the stored buckets so it stays small.
+ */
+export class RollupService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the (empty) rollup of a new MSP; call in the transaction that creates the MSP. */
+  async create(manager: EntityManager, mspId: number): Promise<void> {
+    await manager.insert(MspRollupEntity, { mspId, asOf: this.clock.now(), ...EMPTY, version: 0 });
+  }
+
+  /**
+   * Takes the MSP's write lock (an update of its rollup row, which both engines serialize)
+   * and returns the watermark to bucket changes against. Every transaction that changes an
+   * MSP's customers calls this first, so changes to one MSP are serialized.
+   */
+  async lock(manager: EntityManager, mspId: number): Promise<Date> {
+    await manager
+      .createQueryBuilder()
+      .update(MspRollupEntity)
+      .set({ version: () => 'version + 1' })
+      .where('msp_id = :mspId', { mspId })
+      .execute();
+    const row = await manager.findOne(MspRollupEntity, { where: { mspId }, select: { mspId: true, asOf: true } });
+    if (!row) throw new Error(`MSP ${mspId} has no rollup row`);
+    return row.asOf;
+  }
+
+  /** Moves a customer's contribution from `before` to `after` (null: not counted). */
+  async apply(manager: EntityManager, mspId: number, asOf: Date, before: Contribution, after: Contribution): Promise<void> {
+    const old = bucketsOf(before, asOf);
+    const now = bucketsOf(after, asOf);
+    const changes: Record<string, () => string> = {};
+    for (const key of Object.keys(COLUMNS) as Array<keyof Buckets>) {
+      const delta = now[key] - old[key];
+      if (delta !== 0) changes[key] = () => `${COLUMNS[key]} ${delta > 0 ? '+' : '-'} ${Math.abs(delta)}`;
+    }
+    if (Object.keys(changes).length === 0) return;
+    await manager.createQueryBuilder().update(MspRollupEntity).set(changes).where('msp_id = :mspId', { mspId }).execute();
+  }
+
+  /**
+   * The totals of several MSPs as of now: one read of their rollup rows, plus one range read
+   * of the trials that ended between each rollup's watermark and now (skipped when none can have).
+   */
+  async totals(mspIds: readonly number[]): Promise<Map<number, MspTotals>> {
+    const now = this.clock.now();
+    const rows = await this.db.manager.find(MspRollupEntity, { where: { mspId: In([...mspIds]) } });
+    const moved = await this.endedBetweenWatermarkAndNow(this.db.manager, rows, now);
+    const result = new Map<number, MspTotals>();
+    for (const row of rows) {
+      const shift = moved.get(row.mspId) ?? { count: 0, users: 0, cappedUsers: 0 };
+      // Past the watermark, ended trials leave "active"; if the clock stands before it, they return.
+      const sign = row.asOf.getTime() <= now.getTime() ? 1 : -1;
+      result.set(row.mspId, {
+        paid: row.paidCount,
+        paidUsers: row.paidUsers,
+        activeTrials: row.activeCount - sign * shift.count,
+        activeTrialUsers: row.activeUsers - sign * shift.users,
+        expiredTrials: row.expiredCount + sign * shift.count,
+        expiredTrialUsers: row.expiredUsers + sign * shift.cappedUsers,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * The expiry pass: folds trials that ended since each rollup's watermark into its stored
+   * buckets and moves the watermark to now. Safe to run at any time, from any instance.
+   * Returns how many MSPs it advanced.
+   */
+  async advance(batchSize = 200): Promise<number> {
+    let advanced = 0;
+    let lastId = 0;
+    for (;;) {
+      const ids = await this.db.manager
+        .createQueryBuilder(MspRollupEntity, 'r')
+        .select('r.msp_id', 'mspId')
+        .where('r.msp_id > :lastId', { lastId })
+        .orderBy('r.msp_id', 'ASC')
+        .limit(batchSize)
+        .getRawMany<{ mspId: number }>();
+      if (ids.length === 0) return advanced;
+      for (const { mspId } of ids) {
+        await this.db.transaction(async (manager) => {
+          await this.lock(manager, mspId);
+          const now = this.clock.now();
+          const row = await manager.findOneByOrFail(MspRollupEntity, { mspId });
+          const shift = (await this.endedBetweenWatermarkAndNow(manager, [row], now)).get(mspId);
+          const sign = row.asOf.getTime() <= now.getTime() ? 1 : -1;
+          const move = shift ?? { count: 0, users: 0, cappedUsers: 0 };
+          await manager.update(
+            MspRollupEntity,
+            { mspId },
+            {
+              asOf: now,
+              activeCount: row.activeCount - sign * move.count,
+              activeUsers: row.activeUsers - sign * move.users,
+              expiredCount: row.expiredCount + sign * move.count,
+              expiredUsers: row.expiredUsers + sign * move.cappedUsers,
+            },
+          );
+        });
+        advanced += 1;
+        lastId = Number(mspId);
+      }
+    }
+  }
+
+  /** Trials whose end lies between each rollup's watermark and `now` (in either order). */
+  private async endedBetweenWatermarkAndNow(
+    manager: EntityManager,
+    rollups: MspRollupEntity[],
+    now: Date,
+  ): Promise<Map<number, Moved>> {
+    const ranges = rollups
+      .filter((r) => r.asOf.getTime() !== now.getTime())
+      .map((r) => ({
+        mspId: r.mspId,
+        from: r.asOf.getTime() < now.getTime() ? r.asOf : now,
+        to: r.asOf.getTime() < now.getTime() ? now : r.asOf,
+      }));
+    const moved = new Map<number, Moved>();
+    if (ranges.length === 0) return moved;
+    const query = manager
+      .createQueryBuilder(AccountEntity, 'a')
+      .select('a.msp_id', 'mspId')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect('COALESCE(SUM(a.user_count), 0)', 'users')
+      .addSelect(`COALESCE(SUM(CASE WHEN a.user_count > ${FREEMIUM_USER_LIMIT} THEN ${FREEMIUM_USER_LIMIT} ELSE a.user_count END), 0)`, 'cappedUsers')
+      .where(
+        new Brackets((or) => {
+          ranges.forEach((range, i) =>
+            or.orWhere(
+              `(a.msp_id = :msp${i} AND a.removed_at IS NULL AND a.plan = :trial AND a.trial_ends_at > :from${i} AND a.trial_ends_at <= :to${i})`,
+              { [`msp${i}`]: range.mspId, [`from${i}`]: range.from, [`to${i}`]: range.to },
+            ),
+          );
+        }),
+      )
+      .setParameter('trial', StoredPlan.TRIAL)
+      .groupBy('a.msp_id');
+    for (const row of await query.getRawMany<{ mspId: number; count: string; users: string; cappedUsers: string }>()) {
+      moved.set(Number(row.mspId), { count: Number(row.count), users: Number(row.users), cappedUsers: Number(row.cappedUsers) });
+    }
+    return moved;
+  }
+}
