@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import fastifyApollo, { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '../graphql/context';
 import { apiSchema } from '../graphql/schema';
@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideSchemaDetailsFromClientErrors: options.production,
     persistedQueries: false,
     formatError: formatError(options.production),
-    plugins: [fastifyApolloDrainPlugin(fastify), authGatePlugin(), errorStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [authGatePlugin(), errorStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
@@ -104,7 +104,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       clearTimeout(timer);
     }
   };
-  void fastifyApollo; // the plugin form is not used: the handler is wrapped for the timeout
   fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler: withTimeout });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
@@ -139,6 +138,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(code === 'SERVICE_UNAVAILABLE' ? 503 : 500).send(errorBody(code, code === 'SERVICE_UNAVAILABLE' ? 'The database is unavailable; try again shortly.' : 'Internal server error. Quote the request id to support.', String(request.id)));
   });
 
+  // Fastify's close drains in-flight requests; then Apollo stops. (Apollo's Fastify drain
+  // plugin is not used: it calls fastify.close() itself and would wait on this very hook.)
   fastify.addHook('onClose', async () => {
     await apollo.stop();
   });

@@ -108,6 +108,11 @@ export class ApiKeyService {
     });
   }
 
+  /** Every key, newest first (the CLI's `key list` without a filter). */
+  async listAll(): Promise<ApiKeyEntity[]> {
+    return this.db.manager.find(ApiKeyEntity, { order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
   /** Revokes a key by its prefix; false when there is no such key. Revoking twice is harmless. */
   async revokeByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
     return this.db.transaction(async (manager) => {

@@ -84,6 +84,10 @@ export class MspService {
     return msp && (!accountNumber || msp.accountNumber === accountNumber) ? msp : null;
   }
 
+  async findById(id: number): Promise<AccountEntity | null> {
+    return this.db.manager.findOne(AccountEntity, { where: { id, kind: AccountKind.MSP } });
+  }
+
   async findByAccountNumber(accountNumber: string): Promise<AccountEntity | null> {
     return this.db.manager.findOne(AccountEntity, { where: { accountNumber, kind: AccountKind.MSP } });
   }

@@ -1,0 +1,178 @@
+import { FastifyInstance } from 'fastify';
+import { Database, Engine, openDatabase } from '../../src/database/data-source';
+import { statementCounter } from '../../src/database/statement-counter';
+import { AccountEntity, ApiKeyRole } from '../../src/entities';
+import { buildApp } from '../../src/http/app';
+import { Services, createServices } from '../../src/services';
+import { ManualClock } from '../../src/services/clock';
+import { toGlobalId } from '../../src/services/global-id';
+import { Principal } from '../../src/services/principal';
+import { ENGINES, freshDatabase } from './engines';
+
+export const START = new Date('2026-03-02T12:00:00.000Z');
+
+export interface GqlResponse<T = any> {
+  status: number;
+  headers: Record<string, unknown>;
+  body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }> };
+}
+
+/** A running API on a fresh database with a clock that only moves when told. */
+export class TestApi {
+  private constructor(
+    readonly engine: Engine,
+    readonly app: FastifyInstance,
+    readonly db: Database,
+    readonly services: Services,
+    readonly clock: ManualClock,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
+    const database = await freshDatabase(engine);
+    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
+    const clock = new ManualClock(START);
+    const services = createServices(db, clock, { trialLengthDays: 14 });
+    const app = await buildApp({
+      services,
+      production: options.production ?? false,
+      introspection: true,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+      logger: false,
+    });
+    return new TestApi(engine, app, db, services, clock, database.drop);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.db.close();
+    await this.dropDatabase();
+  }
+
+  /** POSTs a GraphQL request as a client would. */
+  async gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
+    const response = await this.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      payload: JSON.stringify({ query, variables }),
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.json() };
+  }
+
+  /** Like `gql`, failing the test unless the response has data and no errors. */
+  async ok<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+    const response = await this.gql<T>(key, query, variables);
+    if (response.status !== 200 || response.body.errors || !response.body.data) {
+      throw new Error(`expected success, got ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return response.body.data;
+  }
+
+  /** Statements sent to the database while `work` runs. */
+  async countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+    const before = statementCounter.total;
+    const result = await work();
+    return { result, statements: statementCounter.total - before };
+  }
+
+  /** Rows in a table, for "nothing was written" checks. */
+  async rowCount(table: string): Promise<number> {
+    const rows: Array<{ n: number | string }> = await this.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    return Number(rows[0].n);
+  }
+
+  // ---- factories: real rows through the services ----
+
+  /** An MSP with its first MSP_ADMIN key. */
+  async makeMsp(overrides: { name?: string; email?: string } = {}): Promise<TestMsp> {
+    const n = nextId();
+    const outcome = await this.services.msps.createMsp(overrides.name ?? `MSP ${n}`, overrides.email ?? `admin${n}@msp${n}.example`);
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    const { msp, apiKey } = outcome.value;
+    return new TestMsp(this, msp, apiKey.secret, apiKey.key.id, apiKey.key.prefix);
+  }
+
+  /** A key of any role; MSP roles need the MSP. */
+  async makeKey(role: ApiKeyRole, msp?: TestMsp): Promise<string> {
+    const created = await this.db.transaction((manager) => this.services.apiKeys.create(manager, role, msp?.entity.id ?? null, `${role} test key`));
+    return created.secret;
+  }
+}
+
+export class TestMsp {
+  constructor(
+    readonly api: TestApi,
+    readonly entity: AccountEntity,
+    readonly key: string,
+    private readonly keyId: number,
+    private readonly keyPrefix: string,
+  ) {}
+
+  get id(): string {
+    return toGlobalId('Msp', this.entity.accountNumber);
+  }
+
+  get principal(): Principal {
+    return { keyId: this.keyId, keyPrefix: this.keyPrefix, role: ApiKeyRole.MSP_ADMIN, mspId: this.entity.id };
+  }
+
+  /** Adds a customer through the service and optionally registers `users` monitored users. */
+  async addCustomer(overrides: { name?: string; email?: string; externalId?: string; users?: number } = {}): Promise<TestCustomer> {
+    const n = nextId();
+    const outcome = await this.api.services.customers.addCustomer(this.principal, {
+      organizationName: overrides.name ?? `Customer ${n}`,
+      adminEmail: overrides.email ?? `customer${n}@example.com`,
+      externalId: overrides.externalId,
+    });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    const customer = new TestCustomer(this, outcome.value);
+    for (let i = 0; i < (overrides.users ?? 0); i++) await customer.registerUser(`user${i + 1}`);
+    return customer;
+  }
+}
+
+export class TestCustomer {
+  constructor(
+    readonly msp: TestMsp,
+    readonly entity: AccountEntity,
+  ) {}
+
+  get id(): string {
+    return toGlobalId('CustomerAccount', this.entity.accountNumber);
+  }
+
+  get accountNumber(): string {
+    return this.entity.accountNumber;
+  }
+
+  async registerUser(identity: string): Promise<string> {
+    const outcome = await this.msp.api.services.monitoredUsers.register(this.msp.principal, { customerId: this.id, identity });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    return toGlobalId('MonitoredUser', outcome.value.id);
+  }
+}
+
+let counter = 0;
+const nextId = () => `${process.pid}x${++counter}`;
+
+/**
+ * Declares a suite once per engine, each with its own API on its own fresh database.
+ * `api()` returns the running instance inside tests.
+ */
+export function describeEachEngine(name: string, body: (api: () => TestApi, engine: Engine) => void): void {
+  describe.each(ENGINES)(`${name} [%s]`, (engine) => {
+    let instance: TestApi | undefined;
+    beforeAll(async () => {
+      instance = await TestApi.start(engine);
+    });
+    afterAll(async () => {
+      await instance?.close();
+    });
+    body(() => {
+      if (!instance) throw new Error('the test API did not start');
+      return instance;
+    }, engine);
+  });
+}
