@@ -174,6 +174,28 @@ export class RollupService {
     }
   }
 
+  /**
+   * Recomputes one MSP's rollup from its customer rows, as of now (bulk loads, repairs).
+   * Takes the MSP's lock, so it is safe beside live traffic.
+   */
+  async rebuild(mspId: number): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await this.lock(manager, mspId);
+      const now = this.clock.now();
+      const customers = await manager
+        .createQueryBuilder(AccountEntity, 'a')
+        .select(['a.plan', 'a.trialEndsAt', 'a.userCount'])
+        .where('a.msp_id = :mspId AND a.removed_at IS NULL', { mspId })
+        .getMany();
+      const sum = { ...EMPTY };
+      for (const customer of customers) {
+        const buckets = bucketsOf(customer, now);
+        for (const key of Object.keys(COLUMNS) as Array<keyof Buckets>) sum[key] += buckets[key];
+      }
+      await manager.update(MspRollupEntity, { mspId }, { asOf: now, ...sum });
+    });
+  }
+
   /** Trials whose end lies between each rollup's watermark and `now` (in either order). */
   private async endedBetweenWatermarkAndNow(
     manager: EntityManager,
