@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
@@ -130,13 +130,17 @@ const UNAVAILABLE_CODES = new Set([
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = driverCode(error);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
+  if (error instanceof ConnectionIsNotSetError || error instanceof CannotExecuteNotConnectedError) return true;
   const message = (error as Error | undefined)?.message ?? '';
-  return /Queue limit reached|Pool is closed|connect ETIMEDOUT|Connection lost/i.test(message);
+  // The last three: a closed data source (TypeORM on MySQL, better-sqlite3 on SQLite).
+  return /Queue limit reached|Pool is closed|connect ETIMEDOUT|Connection lost|Connection is not established|connection is not yet established|database connection is not open/i.test(
+    message,
+  );
 }
 
 /** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
-function applyEngineCollations(dataSource: DataSource): void {
-  if (dataSource.options.type !== 'mysql') return;
+export function applyEngineCollations(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
   for (const { target, propertyName } of keyColumns) {
     const column = dataSource.getMetadata(target).findColumnWithPropertyName(propertyName);
     if (column) column.collation = MYSQL_KEY_COLLATION;

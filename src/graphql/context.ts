@@ -5,8 +5,11 @@ import { Services } from '../services';
 import { AppError } from '../services/errors';
 import { Principal } from '../services/principal';
 
-/** Why a request has no principal: no key, a key that does not check out, or no database to ask. */
-export type AuthFailure = 'missing' | 'invalid' | 'unavailable';
+/**
+ * Why a request has no principal: no key, a key that does not check out, no database to ask,
+ * or an unexpected error while checking the key.
+ */
+export type AuthFailure = 'missing' | 'invalid' | 'unavailable' | 'error';
 
 /** What every resolver receives; built fresh for each request. */
 export interface RequestContext {
@@ -18,6 +21,8 @@ export interface RequestContext {
   /** The caller's own MSP, loaded with the key. */
   principalMsp: AccountEntity | null;
   authFailure: AuthFailure | null;
+  /** What went wrong when `authFailure` is 'error'; the auth gate rethrows it inside the request. */
+  authError?: unknown;
   /** Present whenever `principal` is. */
   loaders: Loaders;
   /** The time the request is answered as of, from the one clock. */

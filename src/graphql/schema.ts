@@ -17,15 +17,24 @@ let built: GraphQLSchema | undefined;
 
 /** The API's schema, built once per process from the resolvers and types. */
 export function apiSchema(): GraphQLSchema {
-  built ??= buildSchemaSync({
+  built ??= describeRoots(buildSchemaSync({
     resolvers,
     orphanedTypes: [Msp, CustomerAccount, MonitoredUser],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     authChecker,
     authMode: 'error',
-  });
+  }));
   return built;
+}
+
+/** type-graphql creates the root types itself and has no option for their descriptions. */
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) query.description = 'Reads. Every field needs an API key (`Authorization: Bearer cc_...`); what a key sees depends on its role and MSP.';
+  if (mutation) mutation.description = 'Changes. Each takes one `input` and returns a payload with the changed object and `userErrors`; nothing is written when there are user errors.';
+  return schema;
 }
 
 /** The SDL committed as schema.graphql: sorted, so it changes only when the contract does. */

@@ -16,7 +16,8 @@ function keyless(operation: OperationDefinitionNode | undefined): boolean {
 
 /**
  * Refuses, before anything executes, a request with no valid key (HTTP 401), or whose key
- * could not be checked because the database is down (503).
+ * could not be checked because the database is down (503) or something unexpected failed
+ * (masked as 500 and logged with the request id, like any unexpected error).
  */
 export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -24,6 +25,7 @@ export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async didResolveOperation({ contextValue, operation }: GraphQLRequestContextDidResolveOperation<RequestContext>) {
           if (contextValue.principal || keyless(operation)) return;
+          if (contextValue.authFailure === 'error') throw contextValue.authError;
           if (contextValue.authFailure === 'unavailable') {
             throw new GraphQLError('The database is unavailable; try again shortly.', {
               extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },

@@ -80,7 +80,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.log.debug({ keyPrefix: authenticated.principal.keyPrefix, role: authenticated.principal.role }, 'authenticated');
       return { ...base, principal: authenticated.principal, principalMsp: authenticated.msp, authFailure: null, loaders };
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
+      if (!isDatabaseUnavailable(error)) {
+        // Thrown from here, Apollo would answer before any plugin runs: no log line, no request
+        // id in the response. The auth gate rethrows it inside the request instead.
+        return { ...base, principal: null, principalMsp: null, authFailure: 'error', authError: error, loaders: NO_LOADERS };
+      }
       request.log.warn({ err: error }, 'database unavailable during authentication');
       return { ...base, principal: null, principalMsp: null, authFailure: 'unavailable', loaders: NO_LOADERS };
     }

@@ -3,7 +3,14 @@ import { In } from 'typeorm';
 import { AccountEntity, AccountKind, MonitoredUserEntity } from '../entities';
 import { Services } from '../services';
 import { Principal, tenantOf } from '../services/principal';
+import { FirstPage } from '../services/monitored-user.service';
 import { MspTotals } from '../services/rollup.service';
+
+/** A customer's first page of users, of a given size. */
+export interface FirstPageKey {
+  accountId: number;
+  first: number | null | undefined;
+}
 
 /** Batches and caches reads for one request; the caller's tenant is part of every batch query. */
 export interface Loaders {
@@ -18,6 +25,8 @@ export interface Loaders {
   totals: DataLoader<number, MspTotals>;
   /** Per Freemium customer: the ids of the users it keeps monitoring. */
   freemiumMonitoredIds: DataLoader<number, Set<number>>;
+  /** The first pages of users a page of customers asks for: one read per page size. */
+  monitoredUserFirstPage: DataLoader<FirstPageKey, FirstPage, string>;
 }
 
 export function createLoaders(services: Services, principal: Principal): Loaders {
@@ -58,5 +67,19 @@ export function createLoaders(services: Services, principal: Principal): Loaders
       const ids = await services.monitoredUsers.freemiumMonitoredIds(accountIds);
       return accountIds.map((id) => ids.get(id) ?? new Set<number>());
     }),
+    monitoredUserFirstPage: new DataLoader(
+      async (keys) => {
+        const pages = new Map<number | null, Map<number, FirstPage> | Error>();
+        for (const size of new Set(keys.map((k) => k.first ?? null))) {
+          const ids = keys.filter((k) => (k.first ?? null) === size).map((k) => k.accountId);
+          pages.set(size, await services.monitoredUsers.firstPages(ids, size).catch((error: Error) => error));
+        }
+        return keys.map((k) => {
+          const found = pages.get(k.first ?? null);
+          return found instanceof Error ? found : (found?.get(k.accountId) ?? new Error(`no users page for account ${k.accountId}`));
+        });
+      },
+      { cacheKeyFn: (k) => `${k.first ?? ''}:${k.accountId}` },
+    ),
   };
 }

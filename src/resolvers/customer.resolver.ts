@@ -66,8 +66,15 @@ export class CustomerResolver {
 
   @FieldResolver(() => MonitoredUserConnection, { description: 'The users registered with the account, monitored or not, in the order first seen.' })
   async monitoredUsers(@Root() customer: CustomerAccount, @Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<MonitoredUserConnection> {
-    const page = await context.services.monitoredUsers.list(customer.entity.id, args);
-    page.rows.forEach((row) => context.loaders.customer.prime(row.accountId, customer.entity as AccountEntity));
-    return new MonitoredUserConnection(page, customer.entity.userCount);
+    const account = customer.entity as AccountEntity;
+    context.loaders.customer.prime(account.id, account);
+    if (args.after != null || args.before != null || args.last != null) {
+      const page = await context.services.monitoredUsers.list(account.id, args);
+      return new MonitoredUserConnection(page, account.userCount);
+    }
+    const first = await context.loaders.monitoredUserFirstPage.load({ accountId: account.id, first: args.first });
+    context.loaders.freemiumMonitoredIds.prime(account.id, first.freemiumMonitoredIds);
+    return new MonitoredUserConnection(first.page, account.userCount);
   }
 }
+

@@ -57,7 +57,11 @@ export class MspResolver {
     accountNumber: string | null,
     @Ctx() context: RequestContext,
   ): Promise<Msp | null> {
-    const msp = await context.services.msps.findForPrincipal(principalOf(context), accountNumber);
+    const principal = principalOf(context);
+    // An MSP key's own MSP was read with the key: the dashboard need not read it again.
+    const own = context.principalMsp;
+    if (own && own.id === principal.mspId && (!accountNumber || accountNumber === own.accountNumber)) return new Msp(own);
+    const msp = await context.services.msps.findForPrincipal(principal, accountNumber);
     return msp ? new Msp(msp) : null;
   }
 

@@ -6,7 +6,7 @@ import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameT
 import { Clock, DAY_MS } from './clock';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
-import { Page, PageArgs, encodeCursor, resolvePage, toPage } from './pagination';
+import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { MspTotals, RollupService } from './rollup.service';
 import { likePattern } from './search';
@@ -47,10 +47,18 @@ export interface CustomerPage extends Page<AccountEntity> {
   monitoredUserTotal(): Promise<number>;
 }
 
-const SORT_COLUMNS: Record<CustomerOrderField, { column: string; value: (a: AccountEntity) => string | number }> = {
-  ORGANIZATION_NAME: { column: 'a.name_normalized', value: (a) => a.nameNormalized },
-  CREATED_AT: { column: 'a.created_at', value: (a) => a.createdAt.toISOString() },
-  USER_COUNT: { column: 'a.user_count', value: (a) => a.userCount },
+interface SortColumn {
+  column: string;
+  /** The row's sort value, as its cursor carries it. */
+  value: (a: AccountEntity) => string | number;
+  /** What a cursor's value must look like for this column. */
+  accepts: CursorValueCheck;
+}
+
+const SORT_COLUMNS: Record<CustomerOrderField, SortColumn> = {
+  ORGANIZATION_NAME: { column: 'a.name_normalized', value: (a) => a.nameNormalized, accepts: cursorValues.text },
+  CREATED_AT: { column: 'a.created_at', value: (a) => a.createdAt.toISOString(), accepts: cursorValues.instant },
+  USER_COUNT: { column: 'a.user_count', value: (a) => a.userCount, accepts: cursorValues.count },
 };
 
 const MONITORED_USERS_SQL = `CASE WHEN a.plan = :trial AND (a.trial_ends_at IS NULL OR a.trial_ends_at <= :now)
@@ -218,9 +226,9 @@ export class CustomerService {
     totalsOf: (mspId: number) => Promise<MspTotals>,
   ): Promise<CustomerPage> {
     const ordering = `${order.field}:${order.direction}`;
-    const request = resolvePage(args, ordering);
-    const now = this.clock.now();
     const sort = SORT_COLUMNS[order.field];
+    const request = resolvePage(args, ordering, sort.accepts);
+    const now = this.clock.now();
     const base = () => this.filtered(mspId, filter, now);
 
     const summary = async () => {

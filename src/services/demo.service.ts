@@ -51,23 +51,39 @@ export class DemoService {
     return this.db.manager.findOne(AccountEntity, { where: { adminEmailKey: DEMO_MSP_EMAIL, kind: AccountKind.MSP } });
   }
 
-  /** Creates the demo MSP and its customers unless it exists. */
+  /**
+   * Creates the demo MSP and its customers, or completes a demo that an interrupted run left
+   * half-made: every step is skipped when already done, so running it again is always safe.
+   * When two processes seed at once, the one that loses the race for the MSP's email reuses it.
+   */
   async seed(): Promise<DemoSeed> {
-    const existing = await this.find();
-    if (existing) return { msp: existing, apiKey: null };
-    const created = await this.msps.createMsp('Demo MSP', DEMO_MSP_EMAIL);
-    if (!created.ok) throw new Error(`demo MSP refused: ${created.errors.map((e) => e.message).join('; ')}`);
-    const { msp, apiKey } = created.value;
-    const principal: Principal = { keyId: apiKey.key.id, keyPrefix: apiKey.key.prefix, role: ApiKeyRole.MSP_ADMIN, mspId: msp.id };
+    let msp = await this.find();
+    let apiKey: NewApiKey | null = null;
+    if (!msp) {
+      const created = await this.msps.createMsp('Demo MSP', DEMO_MSP_EMAIL);
+      if (created.ok) ({ msp, apiKey } = created.value);
+      else msp = await this.find();
+      if (!msp) throw new Error(`demo MSP refused: ${created.ok ? '' : created.errors.map((e) => e.message).join('; ')}`);
+    }
+    const principal: Principal = { keyId: 0, keyPrefix: 'demo', role: ApiKeyRole.MSP_ADMIN, mspId: msp.id };
     for (const demo of DEMO_CUSTOMERS) {
-      const added = await this.customers.addCustomer(principal, { adminEmail: demo.email, organizationName: demo.name });
-      if (!added.ok) throw new Error(`demo customer refused: ${added.errors.map((e) => e.message).join('; ')}`);
-      const customerId = toGlobalId('CustomerAccount', added.value.accountNumber);
+      let customer = await this.db.manager.findOne(AccountEntity, { where: { adminEmailKey: demo.email, mspId: msp.id } });
+      if (!customer) {
+        const added = await this.customers.addCustomer(principal, { adminEmail: demo.email, organizationName: demo.name });
+        if (!added.ok) throw new Error(`demo customer refused: ${added.errors.map((e) => e.message).join('; ')}`);
+        customer = added.value;
+      }
+      const inState =
+        demo.state === 'ACTIVE_TRIAL' ||
+        (demo.state === 'PAID' ? customer.plan === StoredPlan.PAID : (customer.trialEndsAt?.getTime() ?? 0) <= this.clock.now().getTime());
+      if (inState && customer.userCount >= demo.users) continue;
+      // Users first: an expired trial would refuse all but 3 of them.
+      const customerId = toGlobalId('CustomerAccount', customer.accountNumber);
+      const slug = demo.name.split(/\W/)[0].toLowerCase();
       for (let i = 1; i <= demo.users; i++) {
-        const slug = demo.name.split(/\W/)[0].toLowerCase();
         await this.monitoredUsers.register(principal, { customerId, identity: `${slug}\\user${i}`, displayName: `User ${i} of ${demo.name}` });
       }
-      if (demo.state !== 'ACTIVE_TRIAL') await this.settle(added.value.id, msp.id, demo);
+      if (demo.state !== 'ACTIVE_TRIAL') await this.settle(customer.id, msp.id, demo);
     }
     return { msp, apiKey };
   }

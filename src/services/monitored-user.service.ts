@@ -6,7 +6,7 @@ import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf, rowIdOf } from './global-id';
 import { checkDisplayName, checkIdentity, isUserError } from './normalize';
-import { Page, PageArgs, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { RollupService } from './rollup.service';
 import { FREEMIUM_USER_LIMIT } from './subscription';
@@ -18,6 +18,17 @@ export interface RegisterMonitoredUserInput {
 }
 
 const ORDERING = 'FIRST_SEEN';
+
+/** A customer's first page of users, with the users it keeps monitoring should it be on Freemium. */
+export interface FirstPage {
+  page: Page<MonitoredUserEntity>;
+  freemiumMonitoredIds: Set<number>;
+}
+
+const byFirstSeen = (a: MonitoredUserEntity, b: MonitoredUserEntity) =>
+  a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id;
+
+const cursorOf = (u: MonitoredUserEntity) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id });
 
 const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
 
@@ -132,7 +143,7 @@ export class MonitoredUserService {
 
   /** A customer's users in the order they were first seen (ties by id). */
   async list(accountId: number, args: PageArgs): Promise<Page<MonitoredUserEntity>> {
-    const request = resolvePage(args, ORDERING);
+    const request = resolvePage(args, ORDERING, cursorValues.instant);
     const query = this.db.manager.createQueryBuilder(MonitoredUserEntity, 'u').where('u.account_id = :accountId', { accountId });
     const ascending = !request.backward;
     if (request.position) {
@@ -147,7 +158,39 @@ export class MonitoredUserService {
       .addOrderBy('u.id', ascending ? 'ASC' : 'DESC')
       .limit(request.limit + 1)
       .getMany();
-    return toPage(rows, request, (u) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id }));
+    return toPage(rows, request, cursorOf);
+  }
+
+  /**
+   * The first page (`first`, no cursor) of several customers' users in one statement, so a page
+   * of customers can show each one's first users without a read per customer. It reads at least
+   * the first 3 of each, which are also the ones a Freemium account keeps monitoring.
+   */
+  async firstPages(accountIds: readonly number[], first: number | null | undefined): Promise<Map<number, FirstPage>> {
+    const request = resolvePage({ first }, ORDERING);
+    const result = new Map<number, FirstPage>();
+    if (accountIds.length === 0) return result;
+    const fetch = Math.max(request.limit + 1, FREEMIUM_USER_LIMIT);
+    const rows = await this.db.manager
+      .createQueryBuilder(MonitoredUserEntity, 'u')
+      .where(
+        `u.id IN (SELECT ranked.id FROM (
+           SELECT id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY first_seen_at, id) AS position
+           FROM monitored_users WHERE account_id IN (:...accountIds)
+         ) ranked WHERE ranked.position <= :fetch)`,
+        { accountIds: [...accountIds], fetch },
+      )
+      .getMany();
+    const byAccount = new Map<number, MonitoredUserEntity[]>(accountIds.map((id) => [id, []]));
+    for (const row of rows) byAccount.get(row.accountId)?.push(row);
+    for (const [accountId, users] of byAccount) {
+      users.sort(byFirstSeen);
+      result.set(accountId, {
+        page: toPage(users.slice(0, request.limit + 1), request, cursorOf),
+        freemiumMonitoredIds: new Set(users.slice(0, FREEMIUM_USER_LIMIT).map((u) => u.id)),
+      });
+    }
+    return result;
   }
 
   /** The ids of the users a Freemium account keeps monitoring: its first 3 by (first seen, id). */

@@ -6,7 +6,7 @@ import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
 import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';
 import { checkEmail, checkOrganizationName, isUserError } from './normalize';
-import { Page, PageArgs, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, isStaff } from './principal';
 import { RollupService } from './rollup.service';
 import { likePattern } from './search';
@@ -94,7 +94,7 @@ export class MspService {
 
   /** MSPs by name, for staff: `search` matches name, admin email or the exact account number. */
   async list(search: string | null | undefined, args: PageArgs): Promise<Page<AccountEntity> & { totalCount: () => Promise<number> }> {
-    const request = resolvePage(args, 'MSP_NAME');
+    const request = resolvePage(args, 'MSP_NAME', cursorValues.text);
     const base = () => {
       const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.kind = :kind', { kind: AccountKind.MSP });
       const term = search?.trim();

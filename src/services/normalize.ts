@@ -11,22 +11,40 @@ export const IDENTITY_MAX = 255;
 export const DISPLAY_NAME_MAX = 200;
 export const IDEMPOTENCY_KEY_MAX = 100;
 
-/** The form an email is compared in: trimmed, lower-cased. */
+/**
+ * Lower-cases code point by code point, keeping the one whose lower case is longer (U+0130,
+ * capital I with dot), so a key has exactly as many characters as its text and always fits the
+ * text's column (MySQL refuses longer values).
+ */
+function lowerCase(text: string): string {
+  let key = '';
+  for (const char of text) {
+    const lower = char.toLowerCase();
+    key += lower.length === char.length ? lower : char;
+  }
+  return key;
+}
+
+/** Length in characters (code points), as the database columns count it, not UTF-16 units. */
+const characters = (text: string) => [...text].length;
+
+/** The form an email is compared in: NFC (one spelling per accented letter), trimmed, lower-cased. */
 export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
+  return lowerCase(email.normalize('NFC').trim());
 }
 
 /** The form names and identities are compared in: NFC, trimmed, lower-cased. */
 export function textKey(text: string): string {
-  return text.normalize('NFC').trim().toLowerCase();
+  return lowerCase(text.normalize('NFC').trim());
 }
 
 export function checkEmail(raw: string, field = 'adminEmail'): { email: string; key: string } | UserError {
   const email = raw.trim();
-  if (email.length === 0 || email.length > EMAIL_MAX || CONTROL.test(email) || !isEmail(email)) {
+  const key = emailKey(email);
+  if (email.length === 0 || email.length > EMAIL_MAX || characters(key) > EMAIL_MAX || CONTROL.test(email) || !isEmail(email)) {
     return userError(field, UserErrorCode.INVALID_EMAIL, `Enter a valid email address of at most ${EMAIL_MAX} characters.`);
   }
-  return { email, key: emailKey(email) };
+  return { email, key };
 }
 
 function checkText(
@@ -37,10 +55,10 @@ function checkText(
   label: string,
 ): { text: string; key: string } | UserError {
   const text = raw.normalize('NFC').trim();
-  if (text.length === 0 || text.length > max || CONTROL.test(text)) {
+  if (text.length === 0 || characters(text) > max || CONTROL.test(text)) {
     return userError(field, code, `${label} must be 1 to ${max} characters with no control characters.`);
   }
-  return { text, key: text.toLowerCase() };
+  return { text, key: textKey(text) };
 }
 
 export const checkOrganizationName = (raw: string, field = 'organizationName') =>
@@ -55,7 +73,7 @@ export const checkDisplayName = (raw: string, field = 'displayName') =>
 /** External ids and idempotency keys are the client's own strings: compared exactly, after trimming. */
 export function checkToken(raw: string, max: number, field: string, code: UserErrorCode, label: string): string | UserError {
   const token = raw.trim();
-  if (token.length === 0 || token.length > max || CONTROL.test(token)) {
+  if (token.length === 0 || characters(token) > max || CONTROL.test(token)) {
     return userError(field, code, `${label} must be 1 to ${max} characters with no control characters.`);
   }
   return token;

@@ -32,11 +32,24 @@ function checkSize(name: string, size: number): number {
   return size;
 }
 
+/** What a cursor's sort value may be, per kind of sort key; a forged value is a malformed cursor. */
+export type CursorValueCheck = (value: string | number | null) => boolean;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export const cursorValues = {
+  text: (value) => typeof value === 'string',
+  count: (value) => typeof value === 'number' && Number.isSafeInteger(value),
+  /** A Date as `toISOString()` wrote it. */
+  instant: (value) => typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+} satisfies Record<string, CursorValueCheck>;
+
 /**
  * Checks Relay arguments: `first` with `after`, or `last` with `before`; 1 to 100, default 20.
- * `ordering` names the sort a cursor was made for, so a cursor from another order is refused.
+ * `ordering` names the sort a cursor was made for, so a cursor from another order is refused;
+ * `accepts` checks the cursor's sort value (a forged one must not reach the SQL).
  */
-export function resolvePage(args: PageArgs, ordering: string): PageRequest {
+export function resolvePage(args: PageArgs, ordering: string, accepts?: CursorValueCheck): PageRequest {
   const { first, after, last, before } = args;
   if (first != null && last != null) {
     throw new AppError('BAD_USER_INPUT', 'Pass `first` or `last`, not both.');
@@ -47,17 +60,17 @@ export function resolvePage(args: PageArgs, ordering: string): PageRequest {
   const backward = last != null || before != null;
   const limit = checkSize(backward ? 'last' : 'first', (backward ? last : first) ?? PAGE_SIZE_DEFAULT);
   const cursor = backward ? before : after;
-  return { limit, backward, position: cursor == null ? null : decodeCursor(cursor, ordering) };
+  return { limit, backward, position: cursor == null ? null : decodeCursor(cursor, ordering, accepts) };
 }
 
 export function encodeCursor(ordering: string, position: CursorPosition): string {
   return Buffer.from(JSON.stringify([ordering, position.value, position.id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, ordering: string): CursorPosition {
+export function decodeCursor(cursor: string, ordering: string, accepts?: CursorValueCheck): CursorPosition {
   try {
     const [kind, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const valueOk = value === null || typeof value === 'string' || typeof value === 'number';
+    const valueOk = (value === null || typeof value === 'string' || typeof value === 'number') && (accepts?.(value) ?? true);
     if (kind === ordering && valueOk && Number.isSafeInteger(id)) return { value, id };
   } catch {
     // fall through

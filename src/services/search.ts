@@ -1,4 +1,9 @@
-/** A LIKE pattern matching `term` as a literal, case-insensitive substring (escape character `!`). */
+import { textKey } from './normalize';
+
+/**
+ * A LIKE pattern matching `term` as a literal, case-insensitive substring (escape character `!`),
+ * normalized exactly as the stored keys it is compared with.
+ */
 export function likePattern(term: string): string {
-  return `%${term.trim().toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return `%${textKey(term).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
