@@ -63,6 +63,8 @@ async function load(services: Services, clock: ManualClock, size: number, tag: s
         licensedSeats: kind === 0 ? 5 : null,
         userCount: i % 7,
         removedAt: null,
+        removalReason: null,
+        purgedAt: null,
         createdAt: new Date(now - (size - i) * 60_000),
       });
     }
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim() || undefined;
   const db = await openDatabase({ url, sqliteFile: join(dir, 'bench.sqlite'), poolSize: 10 });
   const clock = new ManualClock(new Date('2026-06-01T12:00:00Z'));
-  const services = createServices(db, clock, { trialLengthDays: 14 });
+  const services = createServices(db, clock, { trialLengthDays: 14, appUrl: 'http://localhost:4000', accessTokenSecret: 'x'.repeat(32), auditRetentionDays: 365 });
   const app = await buildApp({ services, production: true, introspection: false, requestTimeoutMs: 60_000, bodyLimitBytes: 1 << 20, logger: false });
   const engine = url ? 'MySQL/MariaDB' : 'SQLite (embedded)';
   process.stderr.write(`dashboard benchmark on ${engine}, ${SECONDS}s per size\n`);

@@ -35,7 +35,14 @@ async function main(): Promise<void> {
     process.stderr.write(`Could not open the database: ${(error as Error).message}\n`);
     process.exit(1);
   });
-  const services = createServices(db, systemClock, { trialLengthDays: config.trialLengthDays });
+  const services = createServices(db, systemClock, {
+    trialLengthDays: config.trialLengthDays,
+    appUrl: config.appUrl,
+    accessTokenSecret: config.accessTokenSecret,
+    smtpUrl: config.smtpUrl,
+    smtpFrom: config.smtpFrom,
+    auditRetentionDays: config.auditRetentionDays,
+  });
   const demo = config.databaseUrl ? null : await ensureDemo(services, config.dataDir);
 
   const app = await buildApp({

@@ -41,7 +41,7 @@ describe.each(ENGINES)('the CLI [%s]', (engine: Engine) => {
     env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url ?? '' };
     delete env.ACCESS_TOKEN_SECRET;
     db = await openDatabase({ url: database.url, sqliteFile: join(dataDir, 'command-center.sqlite'), poolSize: 2 });
-    const services = createServices(db, systemClock, { trialLengthDays: 14 });
+    const services = createServices(db, systemClock, { trialLengthDays: 14, appUrl: 'http://localhost:4000', accessTokenSecret: 'x'.repeat(32), auditRetentionDays: 365 });
     app = await buildApp({ services, production: false, introspection: true, requestTimeoutMs: 10_000, bodyLimitBytes: 1_048_576, logger: false });
   });
 

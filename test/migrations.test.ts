@@ -58,7 +58,8 @@ async function indexes(db: Database): Promise<IndexShape[]> {
       out.push({ name: index.name, table, columns, unique: Number(index.unique) === 1 });
     }
   }
-  return out;
+  // Table order is not part of the schema (SQLite lists a table rebuilt by a migration last).
+  return out.sort((a, b) => `${a.table}.${a.name}`.localeCompare(`${b.table}.${b.name}`));
 }
 
 /** The indexes the issue asks for: what the queries and the uniqueness rules stand on. */
@@ -126,7 +127,8 @@ describeEachEngine('migrations', (api, engine) => {
     const before = await indexes(api().db);
     await dataSource.undoLastMigration();
     expect(await dataSource.showMigrations()).toBe(true);
-    await expect(api().rowCount('accounts')).rejects.toThrow();
+    await expect(api().rowCount('audit_events')).rejects.toThrow();
+    expect(await api().rowCount('accounts')).toBeGreaterThanOrEqual(0);
     const applied = await dataSource.runMigrations();
     expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name ?? m.constructor.name).slice(-1));
     expect(await indexes(api().db)).toEqual(before);
@@ -172,7 +174,7 @@ describeEachEngine('migrations', (api, engine) => {
         const tables = await db.dataSource.query(
           `SELECT TABLE_NAME AS t, TABLE_COLLATION AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations'`,
         );
-        expect(tables.length).toBe(5);
+        expect(tables.length).toBe(9);
         for (const table of tables) expect({ table: table.t, collation: table.c }).toEqual({ table: table.t, collation: expect.stringMatching(/^utf8mb4_/) });
         const columns = await db.dataSource.query(
           `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS

@@ -218,7 +218,10 @@ async function main(): Promise<number> {
     const dataDir = env.DATA_DIR?.trim() || join(process.cwd(), 'data');
     const trialLengthDays = integer(env, 'TRIAL_LENGTH_DAYS', 14, 1, 365);
     db = await openDatabase({ url, sqliteFile: join(dataDir, 'command-center.sqlite'), poolSize: 2 });
-    return { services: createServices(db, systemClock, { trialLengthDays }), dataDir, db };
+    const appUrl = (env.APP_URL?.trim() || 'http://localhost:4000').replace(/\/+$/, '');
+    // The CLI signs no access tokens; the secret is only needed by the server.
+    const settings = { trialLengthDays, appUrl, accessTokenSecret: env.ACCESS_TOKEN_SECRET?.trim() || 'unused-by-the-cli', smtpUrl: env.SMTP_URL?.trim() || undefined, smtpFrom: env.SMTP_FROM?.trim() || undefined, auditRetentionDays: 365 };
+    return { services: createServices(db, systemClock, settings), dataDir, db };
   };
   try {
     print(await run(argv, open));

@@ -19,6 +19,10 @@ export interface Config {
   dbPoolSize: number;
   dbQueueLimit: number;
   bodyLimitBytes: number;
+  /** smtp:// or smtps:// URL; unset: mail goes to the outbox table and the log only. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +59,13 @@ export function databaseUrl(env: Env): string | undefined {
     throw new ConfigError('DATABASE_URL is not a valid URL');
   }
   return raw.replace(/^mariadb:/, 'mysql:');
+}
+
+function smtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  return raw;
 }
 
 /** The embedded database keeps its own secret so tokens survive a restart. */
@@ -96,5 +107,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     dbQueueLimit: integer(env, 'DB_QUEUE_LIMIT', 500, 0, 100_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    smtpUrl: smtpUrl(env),
+    smtpFrom: env.SMTP_FROM?.trim() || 'Command Center <no-reply@command-center.invalid>',
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
   };
 }

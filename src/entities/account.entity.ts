@@ -74,6 +74,13 @@ export class AccountEntity {
   @Column({ name: 'removed_at', type: 'datetime', precision: 3, nullable: true })
   removedAt: Date | null;
 
+  @Column({ name: 'removal_reason', type: 'varchar', length: 500, nullable: true })
+  removalReason: string | null;
+
+  /** When staff replaced the personal data of a removed customer with placeholders. */
+  @Column({ name: 'purged_at', type: 'datetime', precision: 3, nullable: true })
+  purgedAt: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 }

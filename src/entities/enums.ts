@@ -17,3 +17,15 @@ export enum ApiKeyRole {
   STAFF = 'STAFF',
   APP = 'APP',
 }
+
+export enum SupportRequestKind {
+  UPGRADE = 'UPGRADE',
+  TRIAL_EXTENSION = 'TRIAL_EXTENSION',
+  REMOVAL = 'REMOVAL',
+}
+
+export enum SupportRequestStatus {
+  OPEN = 'OPEN',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}

@@ -1,10 +1,34 @@
 import { AccountEntity } from './account.entity';
 import { ApiKeyEntity } from './api-key.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { EmailVerificationEntity } from './email-verification.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { MailOutboxEntity } from './mail-outbox.entity';
 import { MonitoredUserEntity } from './monitored-user.entity';
 import { MspRollupEntity } from './msp-rollup.entity';
+import { SupportRequestEntity } from './support-request.entity';
 
-export { AccountEntity, ApiKeyEntity, IdempotencyKeyEntity, MonitoredUserEntity, MspRollupEntity };
+export {
+  AccountEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  EmailVerificationEntity,
+  IdempotencyKeyEntity,
+  MailOutboxEntity,
+  MonitoredUserEntity,
+  MspRollupEntity,
+  SupportRequestEntity,
+};
 export * from './enums';
 
-export const entities = [AccountEntity, MonitoredUserEntity, ApiKeyEntity, MspRollupEntity, IdempotencyKeyEntity];
+export const entities = [
+  AccountEntity,
+  MonitoredUserEntity,
+  ApiKeyEntity,
+  MspRollupEntity,
+  IdempotencyKeyEntity,
+  SupportRequestEntity,
+  EmailVerificationEntity,
+  MailOutboxEntity,
+  AuditEventEntity,
+];

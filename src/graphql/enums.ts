@@ -1,10 +1,11 @@
 import { registerEnumType } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
 import { CustomerOrderField, OrderDirection } from '../services/customer.service';
+import { AuditAction } from '../services/audit.service';
 import { UserErrorCode } from '../services/errors';
 import { Plan, SubscriptionState } from '../services/subscription';
 
-export { ApiKeyRole, CustomerOrderField, OrderDirection, Plan, SubscriptionState, UserErrorCode };
+export { ApiKeyRole, AuditAction, CustomerOrderField, OrderDirection, Plan, SubscriptionState, UserErrorCode };
 
 export enum EmailUnavailableReason {
   INVALID = 'INVALID',
@@ -66,6 +67,27 @@ registerEnumType(UserErrorCode, {
     INVALID_IDENTITY: { description: 'The identity is empty, longer than 255 characters, or has control characters.' },
     INVALID_DISPLAY_NAME: { description: 'The display name is empty, longer than 200 characters, or has control characters.' },
     FREEMIUM_LIMIT_REACHED: { description: 'The customer is on the Freemium plan and already monitors 3 users.' },
+    ALREADY_PAID: { description: 'The customer already has a paid subscription.' },
+    NOT_PAID: { description: 'The operation needs a paid customer.' },
+    NOT_A_TRIAL: { description: 'The operation needs a trial (active or expired); the customer is paid.' },
+    NOT_EXPIRED: { description: 'The operation needs an expired trial.' },
+    INVALID_SEATS: { description: 'Licensed seats must be a whole number from 1 to 1,000,000.' },
+    INVALID_TRIAL_END: { description: 'The trial end is not a usable date.' },
+    INVALID_DAYS: { description: 'A trial extension must be 1 to 90 days.' },
+    INVALID_NOTE: { description: 'A note or reason must be at most 1,000 characters with no control characters.' },
+    REASON_REQUIRED: { description: 'Removing a paid customer needs a reason.' },
+    CUSTOMER_REMOVED: { description: 'The customer has been removed; restore it first.' },
+    NOT_REMOVED: { description: 'The operation needs a removed customer.' },
+    NOT_STANDALONE: { description: 'The account is not a standalone (sign-up page) account.' },
+    DUPLICATE_REQUEST: { description: 'An open request of the same kind already exists for this customer.' },
+    REQUEST_NOT_OPEN: { description: 'The support request was already approved or rejected.' },
+    EMAIL_LOCKED: { description: 'The admin email is verified and can no longer be corrected through the API.' },
+    EMAIL_ALREADY_VERIFIED: { description: 'The admin email is already verified.' },
+    INVALID_TOKEN: { description: 'The link is unknown, already used, or expired.' },
+    INVALID_KEY_NAME: { description: 'A key name must be 1 to 100 characters with no control characters.' },
+    INVALID_ROLE: { description: 'An MSP can create MSP_ADMIN and MSP_READ keys only.' },
+    ALREADY_REVOKED: { description: 'The key is already revoked.' },
+    NOTHING_TO_UPDATE: { description: 'The input changes nothing: pass at least one field to change.' },
   },
 });
 
@@ -86,5 +108,32 @@ registerEnumType(ApiKeyRole, {
     MSP_READ: { description: 'Read its own MSP.' },
     STAFF: { description: 'Vendor support: every MSP, and the support operations.' },
     APP: { description: "The product's own app: verifies access tokens only." },
+  },
+});
+
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What an audit event records.',
+  valuesConfig: {
+    CUSTOMER_ADDED: { description: 'A customer was added.' },
+    CUSTOMER_UPDATED: { description: "A customer's name, external id or admin email was changed." },
+    MONITORED_USER_REGISTERED: { description: 'A monitored user was registered (or seen again).' },
+    MONITORED_USER_REMOVED: { description: 'A monitored user was removed.' },
+    CUSTOMER_UPGRADED: { description: 'A trial became a paid subscription.' },
+    LICENSED_SEATS_SET: { description: "A paid customer's licensed seats were changed." },
+    TRIAL_END_SET: { description: "A trial's end was extended or brought forward." },
+    CUSTOMER_REMOVED: { description: 'A customer was removed (soft delete).' },
+    CUSTOMER_RESTORED: { description: 'A removed customer was restored.' },
+    CUSTOMER_PURGED: { description: "A removed customer's personal data was replaced with placeholders." },
+    STANDALONE_ACCOUNT_LINKED: { description: 'A standalone account became a customer of an MSP.' },
+    SUPPORT_REQUEST_FILED: { description: 'An MSP filed a support request.' },
+    SUPPORT_REQUEST_APPROVED: { description: 'Staff approved a support request (and performed it).' },
+    SUPPORT_REQUEST_REJECTED: { description: 'Staff rejected a support request.' },
+    ACCESS_GRANTED: { description: 'An MSP admin was granted access to a customer account without its credentials.' },
+    API_KEY_CREATED: { description: 'An API key was created.' },
+    API_KEY_REVOKED: { description: 'An API key was revoked.' },
+    VERIFICATION_EMAIL_SENT: { description: 'A verification email went to an admin email address.' },
+    ADMIN_EMAIL_VERIFIED: { description: 'An admin followed the verification link.' },
+    AUTHORIZATION_REFUSED: { description: "An authenticated caller tried something its key's role may not do." },
   },
 });

@@ -75,10 +75,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         const failure = request.headers.authorization ? 'invalid' : 'missing';
         return { ...base, principal: null, principalMsp: null, authFailure: failure, loaders: NO_LOADERS };
       }
-      const loaders = createLoaders(services, authenticated.principal);
+      const principal = { ...authenticated.principal, requestId: base.requestId, clientAddress: base.clientAddress };
+      const loaders = createLoaders(services, principal);
       if (authenticated.msp) loaders.msp.prime(authenticated.msp.id, authenticated.msp);
-      request.log.debug({ keyPrefix: authenticated.principal.keyPrefix, role: authenticated.principal.role }, 'authenticated');
-      return { ...base, principal: authenticated.principal, principalMsp: authenticated.msp, authFailure: null, loaders };
+      request.log.debug({ keyPrefix: principal.keyPrefix, role: principal.role }, 'authenticated');
+      return { ...base, principal, principalMsp: authenticated.msp, authFailure: null, loaders };
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
         // Thrown from here, Apollo would answer before any plugin runs: no log line, no request

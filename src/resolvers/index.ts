@@ -1,6 +1,23 @@
+import { AccessResolver } from './access.resolver';
+import { ApiKeyResolver } from './api-key.resolver';
+import { AuditResolver } from './audit.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { EmailVerificationResolver } from './email-verification.resolver';
 import { MonitoredUserResolver } from './monitored-user.resolver';
 import { MspResolver } from './msp.resolver';
 import { NodeResolver } from './node.resolver';
+import { StaffOperationsResolver } from './staff.resolver';
+import { SupportRequestResolver } from './support-request.resolver';
 
-export const resolvers = [MspResolver, CustomerResolver, MonitoredUserResolver, NodeResolver] as const;
+export const resolvers = [
+  MspResolver,
+  CustomerResolver,
+  MonitoredUserResolver,
+  NodeResolver,
+  StaffOperationsResolver,
+  SupportRequestResolver,
+  EmailVerificationResolver,
+  AccessResolver,
+  ApiKeyResolver,
+  AuditResolver,
+] as const;

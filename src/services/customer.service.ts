@@ -3,7 +3,10 @@ import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../entities';
 import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameTakenError } from './account-store';
+import { AuditAction, AuditService } from './audit.service';
 import { Clock, DAY_MS } from './clock';
+import { EmailVerificationService } from './email-verification.service';
+import { toGlobalId } from './global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
@@ -70,6 +73,8 @@ export class CustomerService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly rollups: RollupService,
+    private readonly audit: AuditService,
+    private readonly verification: EmailVerificationService,
     private readonly trialLengthDays: number,
   ) {}
 
@@ -131,12 +136,21 @@ export class CustomerService {
           licensedSeats: null,
           userCount: 0,
           removedAt: null,
+          removalReason: null,
+          purgedAt: null,
           createdAt: now,
         });
         if (idempotencyKey !== null) {
           await manager.insert(IdempotencyKeyEntity, { mspId, key: idempotencyKey, requestHash, accountId: customer.id, createdAt: now });
         }
         await this.rollups.apply(manager, mspId, asOf, null, customer);
+        await this.audit.record(manager, principal, {
+          action: AuditAction.CUSTOMER_ADDED,
+          mspId,
+          target: toGlobalId('CustomerAccount', customer.accountNumber),
+          details: { organizationName: customer.name, externalId: customer.externalId },
+        });
+        await this.verification.issue(manager, principal, customer);
         return customer;
       });
 

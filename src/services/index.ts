@@ -1,34 +1,61 @@
 import { Database } from '../database/data-source';
+import { AccessService } from './access.service';
 import { ApiKeyService } from './api-key.service';
+import { AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customer.service';
 import { DemoService } from './demo.service';
+import { EmailVerificationService } from './email-verification.service';
+import { MailService } from './mail.service';
 import { MonitoredUserService } from './monitored-user.service';
 import { MspService } from './msp.service';
 import { RollupService } from './rollup.service';
+import { SupportRequestService } from './support-request.service';
+import { SupportService } from './support.service';
 
 export interface ServiceSettings {
   trialLengthDays: number;
+  /** Base of the links the API hands out (access grants, verification emails). */
+  appUrl: string;
+  /** HMAC key of access tokens. */
+  accessTokenSecret: string;
+  /** Unset: mail is kept in the outbox table and logged, not sent. */
+  smtpUrl?: string;
+  smtpFrom?: string;
+  auditRetentionDays: number;
 }
 
 /** Every service, wired once per process; the API and the CLI share them. */
 export interface Services {
   db: Database;
   clock: Clock;
+  settings: ServiceSettings;
   rollups: RollupService;
+  audit: AuditService;
   apiKeys: ApiKeyService;
   msps: MspService;
   customers: CustomerService;
   monitoredUsers: MonitoredUserService;
   demo: DemoService;
+  mail: MailService;
+  verification: EmailVerificationService;
+  support: SupportService;
+  supportRequests: SupportRequestService;
+  access: AccessService;
 }
 
 export function createServices(db: Database, clock: Clock, settings: ServiceSettings): Services {
   const rollups = new RollupService(db, clock);
+  const audit = new AuditService(db, clock, settings.auditRetentionDays);
   const apiKeys = new ApiKeyService(db, clock);
   const msps = new MspService(db, clock, rollups, apiKeys, settings.trialLengthDays);
-  const customers = new CustomerService(db, clock, rollups, settings.trialLengthDays);
-  const monitoredUsers = new MonitoredUserService(db, clock, rollups, customers);
+  const mail = new MailService(db, clock, settings.smtpUrl, settings.smtpFrom ?? 'Command Center <no-reply@command-center.invalid>');
+  const verification = new EmailVerificationService(db, clock, audit, mail, settings.appUrl);
+  const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
+  const support = new SupportService(db, clock, rollups, audit, customers);
+  const supportRequests = new SupportRequestService(db, clock, audit, support, customers);
+  const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);
+  const monitoredUsers = new MonitoredUserService(db, clock, rollups, audit, customers);
   const demo = new DemoService(db, clock, msps, customers, monitoredUsers, rollups, apiKeys);
-  return { db, clock, rollups, apiKeys, msps, customers, monitoredUsers, demo };
+  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, monitoredUsers, demo, mail, verification, support, supportRequests, access };
 }

@@ -1,10 +1,11 @@
 import { In } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../entities';
+import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { accountNumberOf, rowIdOf } from './global-id';
+import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
 import { checkDisplayName, checkIdentity, isUserError } from './normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, tenantOf } from './principal';
@@ -38,6 +39,7 @@ export class MonitoredUserService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly rollups: RollupService,
+    private readonly audit: AuditService,
     private readonly customers: CustomerService,
   ) {}
 
@@ -69,6 +71,12 @@ export class MonitoredUserService {
           existing.lastSeenAt = now;
           if (displayName) existing.displayName = displayName.text;
           await manager.update(MonitoredUserEntity, { id: existing.id }, { lastSeenAt: now, displayName: existing.displayName });
+          await this.audit.record(manager, principal, {
+            action: AuditAction.MONITORED_USER_REGISTERED,
+            mspId,
+            target: toGlobalId('MonitoredUser', existing.id),
+            details: { customer: toGlobalId('CustomerAccount', fresh.accountNumber), seenAgain: true },
+          });
           return existing;
         }
         const counted = await manager
@@ -97,6 +105,12 @@ export class MonitoredUserService {
         });
         user.id = Number((await manager.insert(MonitoredUserEntity, user)).identifiers[0].id);
         await this.rollups.apply(manager, mspId, asOf, fresh, { ...fresh, userCount: fresh.userCount + 1 });
+        await this.audit.record(manager, principal, {
+          action: AuditAction.MONITORED_USER_REGISTERED,
+          mspId,
+          target: toGlobalId('MonitoredUser', user.id),
+          details: { customer: toGlobalId('CustomerAccount', fresh.accountNumber), seenAgain: false },
+        });
         return user;
       }),
     );
@@ -120,6 +134,12 @@ export class MonitoredUserService {
         await manager.delete(MonitoredUserEntity, { id: user.id });
         await manager.update(AccountEntity, { id: customer.id }, { userCount: () => 'user_count - 1' });
         await this.rollups.apply(manager, found.mspId, asOf, customer, { ...customer, userCount: customer.userCount - 1 });
+        await this.audit.record(manager, principal, {
+          action: AuditAction.MONITORED_USER_REMOVED,
+          mspId: found.mspId,
+          target: toGlobalId('MonitoredUser', user.id),
+          details: { customer: toGlobalId('CustomerAccount', customer.accountNumber), identity: user.identity },
+        });
         return user;
       }),
     );

@@ -149,6 +149,8 @@ export class MspService {
       licensedSeats: null,
       userCount: 0,
       removedAt: null,
+      removalReason: null,
+      purgedAt: null,
       createdAt: this.clock.now(),
     };
   }

@@ -1,12 +1,18 @@
 import { ApiKeyRole } from '../entities/enums';
 
-/** Who is calling: the API key's identity, passed explicitly to every service method. */
+/**
+ * Who is calling: the API key's identity and where the call came from, passed explicitly to
+ * every service method (tenant scoping and the audit log both read it).
+ */
 export interface Principal {
   keyId: number;
   keyPrefix: string;
   role: ApiKeyRole;
   /** The MSP of an MSP_ADMIN or MSP_READ key; null for STAFF and APP. */
   mspId: number | null;
+  /** The request's id, for the audit log; null outside HTTP (the CLI, the demo seed). */
+  requestId?: string | null;
+  clientAddress?: string | null;
 }
 
 export const isStaff = (principal: Principal) => principal.role === ApiKeyRole.STAFF;

@@ -11,6 +11,14 @@ import { ENGINES, freshDatabase } from './engines';
 
 export const START = new Date('2026-03-02T12:00:00.000Z');
 
+/** Service settings of the test API (no SMTP: mail stays in the outbox table). */
+export const TEST_SETTINGS = {
+  trialLengthDays: 14,
+  appUrl: 'http://app.test',
+  accessTokenSecret: 'test-access-token-secret-of-32-characters-at-least',
+  auditRetentionDays: 365,
+};
+
 export interface GqlResponse<T = any> {
   status: number;
   headers: Record<string, unknown>;
@@ -32,7 +40,7 @@ export class TestApi {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
     const clock = new ManualClock(START);
-    const services = createServices(db, clock, { trialLengthDays: 14 });
+    const services = createServices(db, clock, TEST_SETTINGS);
     const app = await buildApp({
       services,
       production: options.production ?? false,

@@ -10,7 +10,7 @@ export class Initial1764158400000 implements MigrationInterface {
   name = 'Initial1764158400000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const statements = runner.connection.options.type === 'mysql' ? MYSQL : SQLITE;
+    const statements = ['mysql', 'mariadb'].includes(runner.connection.options.type) ? MYSQL : SQLITE;
     for (const statement of statements) await runner.query(statement);
   }
 

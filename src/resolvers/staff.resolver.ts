@@ -1,0 +1,5 @@
+import { Resolver } from 'type-graphql';
+
+/** Filled in by the issue-3 work. */
+@Resolver()
+export class StaffOperationsResolver {}
