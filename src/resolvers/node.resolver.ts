@@ -47,6 +47,8 @@ export class NodeResolver {
         const found = await context.loaders.monitoredUser.load(Number(parsed.key));
         return found ? new MonitoredUser(found.user) : null;
       }
+      default:
+        return null;
     }
   }
 }
