@@ -65,6 +65,10 @@ async function main(): Promise<void> {
       (count) => log.debug({ msps: count }, 'expiry pass done'),
       (error: unknown) => log.error({ err: error }, 'expiry pass failed'),
     );
+    services.audit.purgeExpired().then(
+      (count) => log.info({ purged: count, retentionDays: config.auditRetentionDays }, 'audit retention pass done'),
+      (error: unknown) => log.error({ err: error }, 'audit retention pass failed'),
+    );
   }, EXPIRY_PASS_INTERVAL_MS);
   expiryPass.unref();
 

@@ -5,13 +5,21 @@ import { ApiKeyRole } from '../entities/enums';
 import { resolvers } from '../resolvers';
 import { RequestContext } from './context';
 import './enums';
+import { recordRefusal } from './refusal-audit';
 import { CustomerAccount } from './types/customer-account.type';
 import { MonitoredUser } from './types/monitored-user.type';
 import { Msp } from './types/msp.type';
 
-/** Roles come from `@Authorized(...)`; a caller without a principal never reaches a resolver. */
-export const authChecker: AuthChecker<RequestContext, ApiKeyRole> = ({ context }, roles) =>
-  context.principal !== null && roles.includes(context.principal.role);
+/**
+ * Roles come from `@Authorized(...)`; a caller without a principal never reaches a resolver.
+ * An authenticated caller refused a field leaves an AUTHORIZATION_REFUSED event naming it.
+ */
+export const authChecker: AuthChecker<RequestContext, ApiKeyRole> = async ({ context, info }, roles) => {
+  if (!context.principal) return false;
+  if (roles.includes(context.principal.role)) return true;
+  await recordRefusal(context, `${info.parentType.name}.${info.fieldName}`, roles);
+  return false;
+};
 
 let built: GraphQLSchema | undefined;
 

@@ -24,7 +24,7 @@ export class MonitoredUserConnection extends connectionTypes(MonitoredUser, 'Mon
 @Resolver(() => CustomerAccount)
 export class CustomerResolver {
   @Authorized(READERS)
-  @Query(() => CustomerAccount, { nullable: true, description: 'A current customer of the caller\'s MSP by account number; null when there is none.' })
+  @Query(() => CustomerAccount, { nullable: true, description: "A current customer of the caller's MSP by account number (staff: any MSP's, removed ones too); null when there is none." })
   async customer(
     @Arg('accountNumber', { description: "The customer's account number." }) accountNumber: string,
     @Ctx() context: RequestContext,

@@ -2,6 +2,7 @@ import { AccessResolver } from './access.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditResolver } from './audit.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { CustomerUpdateResolver } from './customer-update.resolver';
 import { EmailVerificationResolver } from './email-verification.resolver';
 import { MonitoredUserResolver } from './monitored-user.resolver';
 import { MspResolver } from './msp.resolver';
@@ -12,6 +13,7 @@ import { SupportRequestResolver } from './support-request.resolver';
 export const resolvers = [
   MspResolver,
   CustomerResolver,
+  CustomerUpdateResolver,
   MonitoredUserResolver,
   NodeResolver,
   StaffOperationsResolver,

@@ -9,6 +9,9 @@ import { connectionTypes } from '../graphql/types/connection';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
 import { CustomerPage } from '../services/customer.service';
+import { AuditAction } from '../services/audit.service';
+import { AppError } from '../services/errors';
+import { isStaff } from '../services/principal';
 import { Page } from '../services/pagination';
 import { AccountEntity } from '../entities';
 import { READERS } from './roles';
@@ -73,13 +76,24 @@ export class MspResolver {
   }
 
   @FieldResolver(() => CustomerAccountConnection, {
-    description: "The MSP's current customers, filtered and sorted; default order CREATED_AT DESC.",
+    description: "The MSP's current customers (staff: removed ones too with `includeRemoved`), filtered and sorted; default order CREATED_AT DESC.",
   })
   async customers(@Root() msp: Msp, @Args() args: CustomersArgs, @Ctx() context: RequestContext): Promise<CustomerAccountConnection> {
     const order = args.orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
+    const principal = principalOf(context);
+    if (args.includeRemoved && !isStaff(principal)) {
+      // A refused authorization like any other (the authChecker audits those): audited, then FORBIDDEN.
+      await context.services.audit.recordAlone(principal, {
+        action: AuditAction.AUTHORIZATION_REFUSED,
+        mspId: principal.mspId,
+        target: 'Msp.customers(includeRemoved)',
+        details: { allowedRoles: [ApiKeyRole.STAFF] },
+      });
+      throw new AppError('FORBIDDEN', 'Only staff keys may list removed customers (`includeRemoved`).');
+    }
     const page = await context.services.customers.listCustomers(
       msp.entity.id,
-      { state: args.state, search: args.search },
+      { state: args.state, search: args.search, includeRemoved: args.includeRemoved },
       order,
       args,
       (mspId) => context.loaders.totals.load(mspId),

@@ -2,13 +2,41 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyEntity, ApiKeyRole } from '../entities';
+import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
-import { AppError } from './errors';
+import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
+import { rowIdOf, toGlobalId } from './global-id';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal } from './principal';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PATTERN = /^cc_([0-9A-Za-z]{8})_([0-9A-Za-z]{32})$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
+export const KEY_NAME_MAX = 100;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const ORDERING = 'API_KEYS:CREATED_AT:DESC';
+/** The roles an MSP may give its own keys. */
+const MSP_ROLES: ReadonlySet<ApiKeyRole> = new Set([ApiKeyRole.MSP_ADMIN, ApiKeyRole.MSP_READ]);
+
+/** A key's label, NFC and trimmed, or why it is refused: 1 to 100 characters, no control characters. */
+function checkKeyName(raw: string): string | UserError {
+  const name = raw.normalize('NFC').trim();
+  if (name.length === 0 || [...name].length > KEY_NAME_MAX || CONTROL.test(name)) {
+    return userError('name', UserErrorCode.INVALID_KEY_NAME, `A key name must be 1 to ${KEY_NAME_MAX} characters with no control characters.`);
+  }
+  return name;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  role: ApiKeyRole;
+}
+
+/** A page of an MSP's keys, newest first, with the count of all of them. */
+export interface ApiKeyPage extends Page<ApiKeyEntity> {
+  totalCount(): Promise<number>;
+}
 
 function base62(length: number): string {
   let out = '';
@@ -38,12 +66,13 @@ export class ApiKeyService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Issues a key. MSP roles need the MSP; STAFF and APP keys have none. */
+  /** Issues a key. MSP roles need the MSP; STAFF and APP keys have none. Not audited here: callers audit in their own transaction. */
   async create(manager: EntityManager, role: ApiKeyRole, mspId: number | null, name: string): Promise<NewApiKey> {
-    const label = name.trim();
-    if (label.length === 0 || label.length > 100) throw new AppError('BAD_USER_INPUT', 'A key name must be 1 to 100 characters.');
+    const label = checkKeyName(name);
+    if (typeof label !== 'string') throw new AppError('BAD_USER_INPUT', label.message);
     const mspRole = role === ApiKeyRole.MSP_ADMIN || role === ApiKeyRole.MSP_READ;
     if (mspRole !== (mspId !== null)) throw new Error(`a ${role} key ${mspRole ? 'needs' : 'takes no'} MSP`);
     for (let attempt = 0; ; attempt++) {
@@ -113,7 +142,10 @@ export class ApiKeyService {
     return this.db.manager.find(ApiKeyEntity, { order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
-  /** Revokes a key by its prefix; false when there is no such key. Revoking twice is harmless. */
+  /**
+   * Revokes a key by its prefix (the CLI; audited without an actor); null when there is no such
+   * key. Revoking twice is harmless.
+   */
   async revokeByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
     return this.db.transaction(async (manager) => {
       const key = await manager.findOne(ApiKeyEntity, { where: { prefix } });
@@ -121,8 +153,103 @@ export class ApiKeyService {
       if (!key.revokedAt) {
         key.revokedAt = this.clock.now();
         await manager.update(ApiKeyEntity, { id: key.id }, { revokedAt: key.revokedAt });
+        await this.audit.record(manager, null, {
+          action: AuditAction.API_KEY_REVOKED,
+          mspId: key.mspId,
+          target: toGlobalId('ApiKey', key.id),
+          details: { prefix: key.prefix, role: key.role, via: 'cli' },
+        });
       }
       return key;
     });
+  }
+
+  /** One page of an MSP's keys, revoked ones included, newest first. */
+  async listPage(mspId: number, args: PageArgs): Promise<ApiKeyPage> {
+    const request = resolvePage(args, ORDERING, cursorValues.instant);
+    const query = this.db.manager.createQueryBuilder(ApiKeyEntity, 'k').where('k.msp_id = :mspId', { mspId });
+    // Newest first: forward pages walk down (created_at, id), backward pages walk up.
+    const op = request.backward ? '>' : '<';
+    if (request.position) {
+      query.andWhere(`(k.created_at ${op} :cursorAt OR (k.created_at = :cursorAt AND k.id ${op} :cursorId))`, {
+        cursorAt: new Date(String(request.position.value)),
+        cursorId: request.position.id,
+      });
+    }
+    const direction = request.backward ? 'ASC' : 'DESC';
+    const rows = await query
+      .orderBy('k.created_at', direction)
+      .addOrderBy('k.id', direction)
+      .limit(request.limit + 1)
+      .getMany();
+    const page = toPage(rows, request, (key) => encodeCursor(ORDERING, { value: key.createdAt.toISOString(), id: key.id }));
+    let counted: Promise<number> | undefined;
+    return { ...page, totalCount: () => (counted ??= this.db.manager.count(ApiKeyEntity, { where: { mspId } })) };
+  }
+
+  /**
+   * Issues a key for the caller's own MSP, audited with its prefix and role (never its secret).
+   * The full key is in the result only. User errors: INVALID_KEY_NAME, INVALID_ROLE (STAFF and
+   * APP keys are the vendor's to issue).
+   */
+  async createForMsp(principal: Principal, input: CreateApiKeyInput): Promise<Outcome<NewApiKey>> {
+    const mspId = principal.mspId;
+    if (mspId === null) throw new Error('createForMsp needs an MSP principal');
+    const errors: UserError[] = [];
+    const name = checkKeyName(input.name);
+    if (typeof name !== 'string') errors.push(name);
+    if (!MSP_ROLES.has(input.role)) {
+      errors.push(userError('role', UserErrorCode.INVALID_ROLE, 'An MSP can create MSP_ADMIN and MSP_READ keys only.'));
+    }
+    if (errors.length > 0 || typeof name !== 'string') return failure(...errors);
+    return runOutcome(() =>
+      this.db.transaction(async (manager) => {
+        const created = await this.create(manager, input.role, mspId, name);
+        await this.audit.record(manager, principal, {
+          action: AuditAction.API_KEY_CREATED,
+          mspId,
+          target: toGlobalId('ApiKey', created.key.id),
+          details: { prefix: created.key.prefix, role: created.key.role, name: created.key.name },
+        });
+        return created;
+      }),
+    );
+  }
+
+  /**
+   * Revokes one of the caller's MSP's keys, the calling key included (its request completes;
+   * the next one gets 401). Audited with the key's prefix and role. User errors: NOT_FOUND (id:
+   * another MSP's key, a staff or app key, or no key), ALREADY_REVOKED.
+   */
+  async revoke(principal: Principal, id: string): Promise<Outcome<ApiKeyEntity>> {
+    const notFound = () => userError('id', UserErrorCode.NOT_FOUND, 'No API key with this id.');
+    const mspId = principal.mspId;
+    const rowId = rowIdOf(id, 'ApiKey');
+    if (mspId === null || rowId === null) return failure(notFound());
+    return runOutcome(() =>
+      this.db.transaction(async (manager) => {
+        const key = await manager.findOne(ApiKeyEntity, { where: { id: rowId, mspId } });
+        if (!key) throw new UserErrorsAbort([notFound()]);
+        const alreadyRevoked = () => new UserErrorsAbort([userError('id', UserErrorCode.ALREADY_REVOKED, 'This key is already revoked.')]);
+        if (key.revokedAt) throw alreadyRevoked();
+        const now = this.clock.now();
+        // Conditional, so two concurrent revocations cannot both succeed (and both be audited).
+        const result = await manager
+          .createQueryBuilder()
+          .update(ApiKeyEntity)
+          .set({ revokedAt: now })
+          .where('id = :id AND revoked_at IS NULL', { id: key.id })
+          .execute();
+        if (!result.affected) throw alreadyRevoked();
+        key.revokedAt = now;
+        await this.audit.record(manager, principal, {
+          action: AuditAction.API_KEY_REVOKED,
+          mspId,
+          target: toGlobalId('ApiKey', key.id),
+          details: { prefix: key.prefix, role: key.role, name: key.name },
+        });
+        return key;
+      }),
+    );
   }
 }

@@ -1,8 +1,10 @@
-import { EntityManager, LessThan } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../database/data-source';
-import { AuditEventEntity } from '../entities';
+import { AccountEntity, AccountKind, AuditEventEntity } from '../entities';
 import { Clock, DAY_MS } from './clock';
-import { Principal } from './principal';
+import { AppError } from './errors';
+import { Page, PageArgs, PageRequest, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Principal, isStaff } from './principal';
 
 /** What the audit log records; the GraphQL enum AuditAction mirrors it. */
 export enum AuditAction {
@@ -40,6 +42,23 @@ export interface AuditEntry {
 
 const DETAILS_MAX = 2000;
 
+/** Newest first: (created_at, id) descending. */
+const ORDERING = 'AUDIT_NEWEST';
+
+/** Rows deleted per retention statement, so a first purge after a long time never holds locks for long. */
+const PURGE_BATCH = 1000;
+
+export interface AuditFilter {
+  action?: AuditAction | null;
+}
+
+export interface AuditPage extends Page<AuditEventEntity> {
+  /** How many events the whole filtered list holds. */
+  totalCount(): Promise<number>;
+}
+
+const cursorOf = (row: AuditEventEntity) => encodeCursor(ORDERING, { value: row.createdAt.toISOString(), id: row.id });
+
 /** The append-only audit log. */
 export class AuditService {
   constructor(
@@ -68,15 +87,95 @@ export class AuditService {
     });
   }
 
-  /** Appends an entry on its own (for events that change nothing else, like a refusal). */
+  /**
+   * Appends an entry on its own (for events that change nothing else, like a refusal). Its own
+   * transaction: on SQLite's shared connection a bare write could join another request's open
+   * transaction and vanish with its rollback. Never call it inside a transaction.
+   */
   async recordAlone(actor: Principal | null, entry: AuditEntry): Promise<void> {
-    await this.record(this.db.manager, actor, entry);
+    await this.db.transaction((manager) => this.record(manager, actor, entry));
   }
 
-  /** Deletes entries older than AUDIT_RETENTION_DAYS; returns how many. */
+  /**
+   * One MSP's events, newest first. An MSP key sees only its own MSP's (another MSP's list is
+   * empty, as if it had none); staff see any MSP's.
+   */
+  async listForMsp(principal: Principal, mspId: number, filter: AuditFilter, args: PageArgs): Promise<AuditPage> {
+    const request = resolvePage(args, ORDERING, cursorValues.instant);
+    if (!isStaff(principal) && principal.mspId !== mspId) return this.emptyPage(request);
+    return this.page(request, () => this.filtered(mspId, filter));
+  }
+
+  /**
+   * Every event, newest first, for staff only (FORBIDDEN otherwise): those of one MSP when
+   * `mspAccountNumber` is given (an unknown number gives an empty list), otherwise those of
+   * every MSP and those concerning none.
+   */
+  async listAll(principal: Principal, mspAccountNumber: string | null | undefined, filter: AuditFilter, args: PageArgs): Promise<AuditPage> {
+    if (!isStaff(principal)) throw new AppError('FORBIDDEN', "This API key's role may not do this.");
+    const request = resolvePage(args, ORDERING, cursorValues.instant);
+    if (mspAccountNumber == null) return this.page(request, () => this.filtered(undefined, filter));
+    const msp = await this.db.manager.findOne(AccountEntity, {
+      select: { id: true },
+      where: { accountNumber: mspAccountNumber.trim(), kind: AccountKind.MSP },
+    });
+    if (!msp) return this.emptyPage(request);
+    return this.page(request, () => this.filtered(msp.id, filter));
+  }
+
+  /**
+   * Deletes entries older than AUDIT_RETENTION_DAYS (an entry exactly that old stays), in
+   * batches of short transactions; returns how many.
+   */
   async purgeExpired(): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - this.retentionDays * DAY_MS);
-    const result = await this.db.manager.delete(AuditEventEntity, { createdAt: LessThan(cutoff) });
-    return result.affected ?? 0;
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.db.transaction(async (manager) => {
+        const rows = await manager
+          .createQueryBuilder(AuditEventEntity, 'e')
+          .select('e.id', 'id')
+          .where('e.created_at < :cutoff', { cutoff })
+          .orderBy('e.created_at', 'ASC')
+          .limit(PURGE_BATCH)
+          .getRawMany<{ id: number | string }>();
+        if (rows.length > 0) await manager.delete(AuditEventEntity, { id: In(rows.map((r) => Number(r.id))) });
+        return rows.length;
+      });
+      deleted += batch;
+      if (batch < PURGE_BATCH) return deleted;
+    }
+  }
+
+  /** `mspId` undefined: every event, those of no MSP included. */
+  private filtered(mspId: number | undefined, filter: AuditFilter): SelectQueryBuilder<AuditEventEntity> {
+    const query = this.db.manager.createQueryBuilder(AuditEventEntity, 'e');
+    if (mspId !== undefined) query.andWhere('e.msp_id = :mspId', { mspId });
+    if (filter.action) query.andWhere('e.action = :action', { action: filter.action });
+    return query;
+  }
+
+  private async page(request: PageRequest, base: () => SelectQueryBuilder<AuditEventEntity>): Promise<AuditPage> {
+    // Newest first; a backward page reads oldest first from its cursor and is flipped back.
+    const descending = !request.backward;
+    const query = base();
+    if (request.position) {
+      const op = descending ? '<' : '>';
+      query.andWhere(`(e.created_at ${op} :cursorAt OR (e.created_at = :cursorAt AND e.id ${op} :cursorId))`, {
+        cursorAt: new Date(String(request.position.value)),
+        cursorId: request.position.id,
+      });
+    }
+    const rows = await query
+      .orderBy('e.created_at', descending ? 'DESC' : 'ASC')
+      .addOrderBy('e.id', descending ? 'DESC' : 'ASC')
+      .limit(request.limit + 1)
+      .getMany();
+    let counted: Promise<number> | undefined;
+    return { ...toPage(rows, request, cursorOf), totalCount: () => (counted ??= base().getCount()) };
+  }
+
+  private emptyPage(request: PageRequest): AuditPage {
+    return { ...toPage<AuditEventEntity>([], request, cursorOf), totalCount: async () => 0 };
   }
 }

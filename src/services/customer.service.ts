@@ -43,6 +43,8 @@ export interface CustomerOrder {
 export interface CustomerFilter {
   state?: SubscriptionState | null;
   search?: string | null;
+  /** Removed customers too (staff only: the caller checks the role). */
+  includeRemoved?: boolean | null;
 }
 
 export interface CustomerPage extends Page<AccountEntity> {
@@ -196,34 +198,31 @@ export class CustomerService {
     return { available: true, reason: null };
   }
 
-  /** Customers by row id within the caller's tenant; missing ids are absent from the map. */
+  /**
+   * Customers by row id within the caller's tenant; missing ids are absent from the map.
+   * Staff also find removed customers; MSP keys never do.
+   */
   async findByIds(principal: Principal, ids: readonly number[]): Promise<Map<number, AccountEntity>> {
-    const query = this.db.manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .where({ id: In([...ids]), kind: AccountKind.CUSTOMER })
-      .andWhere('a.removed_at IS NULL');
-    this.scope(query, principal);
+    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where({ id: In([...ids]), kind: AccountKind.CUSTOMER });
+    this.scope(query, principal, { removedForStaff: true });
     return new Map((await query.getMany()).map((a) => [a.id, a]));
   }
 
-  /** A customer by account number within the caller's tenant, or null. */
+  /** A current (not removed) customer by account number within the caller's tenant, or null: what mutations act on. */
   async findByAccountNumber(principal: Principal, accountNumber: string): Promise<AccountEntity | null> {
-    const query = this.db.manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .where({ accountNumber, kind: AccountKind.CUSTOMER })
-      .andWhere('a.removed_at IS NULL');
+    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where({ accountNumber, kind: AccountKind.CUSTOMER });
     this.scope(query, principal);
     return query.getOne();
   }
 
-  /** Customers by account number within the caller's tenant (for `nodes`). */
+  /**
+   * Customers by account number within the caller's tenant (for `customer` and `node`).
+   * Staff also find removed customers; MSP keys never do.
+   */
   async findByAccountNumbers(principal: Principal, numbers: readonly string[]): Promise<Map<string, AccountEntity>> {
     if (numbers.length === 0) return new Map();
-    const query = this.db.manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .where({ accountNumber: In([...numbers]), kind: AccountKind.CUSTOMER })
-      .andWhere('a.removed_at IS NULL');
-    this.scope(query, principal);
+    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where({ accountNumber: In([...numbers]), kind: AccountKind.CUSTOMER });
+    this.scope(query, principal, { removedForStaff: true });
     return new Map((await query.getMany()).map((a) => [a.accountNumber, a]));
   }
 
@@ -246,7 +245,8 @@ export class CustomerService {
     const base = () => this.filtered(mspId, filter, now);
 
     const summary = async () => {
-      if (!filter.search?.trim()) return this.summaryFromTotals(await totalsOf(mspId), filter.state);
+      // The rollups count current customers only.
+      if (!filter.search?.trim() && !filter.includeRemoved) return this.summaryFromTotals(await totalsOf(mspId), filter.state);
       const row = await base()
         .select('COUNT(*)', 'count')
         .addSelect(`COALESCE(SUM(${MONITORED_USERS_SQL}), 0)`, 'users')
@@ -297,10 +297,8 @@ export class CustomerService {
   }
 
   private filtered(mspId: number, filter: CustomerFilter, now: Date): SelectQueryBuilder<AccountEntity> {
-    const query = this.db.manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .where('a.msp_id = :mspId', { mspId })
-      .andWhere('a.removed_at IS NULL');
+    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.msp_id = :mspId', { mspId });
+    if (!filter.includeRemoved) query.andWhere('a.removed_at IS NULL');
     if (filter.state) statePredicate(query, filter.state, now);
     const term = filter.search?.trim();
     if (term) {
@@ -315,10 +313,14 @@ export class CustomerService {
     return query;
   }
 
-  /** Confines a query on customers (alias `a`) to the caller's MSP; staff see every MSP's. */
-  private scope(query: SelectQueryBuilder<AccountEntity>, principal: Principal): void {
+  /**
+   * Confines a query on customers (alias `a`) to the caller's MSP and its current customers;
+   * staff see every MSP's, and with `removedForStaff` removed customers too.
+   */
+  private scope(query: SelectQueryBuilder<AccountEntity>, principal: Principal, options: { removedForStaff?: boolean } = {}): void {
     const tenant = tenantOf(principal);
     if (tenant !== null) query.andWhere('a.msp_id = :tenant', { tenant });
+    if (tenant !== null || !options.removedForStaff) query.andWhere('a.removed_at IS NULL');
   }
 }
 

@@ -4,9 +4,10 @@ import { ApiKeyService } from './api-key.service';
 import { AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customer.service';
+import { CustomerUpdateService } from './customer-update.service';
 import { DemoService } from './demo.service';
 import { EmailVerificationService } from './email-verification.service';
-import { MailService } from './mail.service';
+import { MailLog, MailService } from './mail.service';
 import { MonitoredUserService } from './monitored-user.service';
 import { MspService } from './msp.service';
 import { RollupService } from './rollup.service';
@@ -22,6 +23,8 @@ export interface ServiceSettings {
   /** Unset: mail is kept in the outbox table and logged, not sent. */
   smtpUrl?: string;
   smtpFrom?: string;
+  /** Where the mail service logs (pino fits); unset: silent. */
+  mailLog?: MailLog;
   auditRetentionDays: number;
 }
 
@@ -35,6 +38,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   msps: MspService;
   customers: CustomerService;
+  customerUpdates: CustomerUpdateService;
   monitoredUsers: MonitoredUserService;
   demo: DemoService;
   mail: MailService;
@@ -47,15 +51,16 @@ export interface Services {
 export function createServices(db: Database, clock: Clock, settings: ServiceSettings): Services {
   const rollups = new RollupService(db, clock);
   const audit = new AuditService(db, clock, settings.auditRetentionDays);
-  const apiKeys = new ApiKeyService(db, clock);
+  const apiKeys = new ApiKeyService(db, clock, audit);
   const msps = new MspService(db, clock, rollups, apiKeys, settings.trialLengthDays);
-  const mail = new MailService(db, clock, settings.smtpUrl, settings.smtpFrom ?? 'Command Center <no-reply@command-center.invalid>');
+  const mail = new MailService(db, clock, settings.smtpUrl, settings.smtpFrom ?? 'Command Center <no-reply@command-center.invalid>', settings.mailLog);
   const verification = new EmailVerificationService(db, clock, audit, mail, settings.appUrl);
   const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
+  const customerUpdates = new CustomerUpdateService(db, clock, rollups, audit, verification);
   const support = new SupportService(db, clock, rollups, audit, customers);
   const supportRequests = new SupportRequestService(db, clock, audit, support, customers);
   const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);
   const monitoredUsers = new MonitoredUserService(db, clock, rollups, audit, customers);
   const demo = new DemoService(db, clock, msps, customers, monitoredUsers, rollups, apiKeys);
-  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, monitoredUsers, demo, mail, verification, support, supportRequests, access };
+  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, customerUpdates, monitoredUsers, demo, mail, verification, support, supportRequests, access };
 }

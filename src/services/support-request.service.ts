@@ -1,16 +1,356 @@
+import { EntityManager, In } from 'typeorm';
 import { Database } from '../database/data-source';
-import { AuditService } from './audit.service';
-import { Clock } from './clock';
+import { AccountEntity, AccountKind, SupportRequestEntity, StoredPlan } from '../entities';
+import { SupportRequestKind, SupportRequestStatus } from '../entities/enums';
+import { AuditAction, AuditService } from './audit.service';
+import { Clock, DAY_MS } from './clock';
 import { CustomerService } from './customer.service';
-import { SupportService } from './support.service';
+import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
+import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Principal, isStaff, tenantOf } from './principal';
+import { RollupService } from './rollup.service';
+import { SubscriptionState, subscriptionState } from './subscription';
+import { SEATS_MAX, SupportService } from './support.service';
+
+export const NOTE_MAX = 1000;
+export const EXTENSION_DAYS_MAX = 90;
+/** `accounts.removal_reason` holds 500 characters; a longer request note is cut to fit. */
+const REMOVAL_REASON_MAX = 500;
+const DEFAULT_REMOVAL_REASON = 'Requested by the MSP';
+/** Names the list a cursor was made for, so a cursor of another list (customers: 'CREATED_AT:DESC') is refused. */
+const ORDERING = 'SUPPORT_REQUESTS:CREATED_AT:DESC';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export interface RequestUpgradeInput {
+  customerId: string;
+  licensedSeats: number;
+  note?: string | null;
+}
+
+export interface RequestTrialExtensionInput {
+  customerId: string;
+  days: number;
+  note?: string | null;
+}
+
+export interface RequestRemovalInput {
+  customerId: string;
+  note?: string | null;
+}
+
+export interface ResolveSupportRequestInput {
+  id: string;
+  note?: string | null;
+}
+
+/** A request with its customer as the caller may see it: null for an MSP once the customer was removed. */
+export interface SupportRequestView {
+  request: SupportRequestEntity;
+  customer: AccountEntity | null;
+}
+
+export interface SupportRequestPage extends Page<SupportRequestView> {
+  totalCount(): Promise<number>;
+}
+
+const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
+const requestNotFound = () => userError('id', UserErrorCode.NOT_FOUND, 'No support request with this id.');
+const notOpen = () => userError('id', UserErrorCode.REQUEST_NOT_OPEN, 'This support request was already approved or rejected.');
+const duplicate = (kind: SupportRequestKind) =>
+  userError('customerId', UserErrorCode.DUPLICATE_REQUEST, `This customer already has an open ${KIND_LABEL[kind]} request.`);
+
+const KIND_LABEL: Record<SupportRequestKind, string> = {
+  UPGRADE: 'upgrade',
+  TRIAL_EXTENSION: 'trial extension',
+  REMOVAL: 'removal',
+};
+
+const openKeyOf = (customerId: number, kind: SupportRequestKind) => `${customerId}:${kind}`;
+
+/** An optional note: trimmed, empty means none, at most 1000 characters, no control characters. */
+function checkNote(raw: string | null | undefined): { note: string | null } | UserError {
+  if (raw == null) return { note: null };
+  const note = raw.normalize('NFC').trim();
+  if (note.length === 0) return { note: null };
+  if ([...note].length > NOTE_MAX || CONTROL.test(note)) {
+    return userError('note', UserErrorCode.INVALID_NOTE, `A note must be at most ${NOTE_MAX} characters with no control characters.`);
+  }
+  return { note };
+}
+
+const isError = (value: unknown): value is UserError => typeof value === 'object' && value !== null && 'code' in value;
 
 /** Requests MSPs file with support, and staff's approval (which performs them) or rejection. */
 export class SupportRequestService {
+  /**
+   * An approval takes the MSP's lock before it reads the customer, so an extension is measured
+   * from the trial end as it stands when the change is made.
+   */
+  private readonly rollups: RollupService;
+
   constructor(
     readonly db: Database,
     readonly clock: Clock,
     readonly audit: AuditService,
     readonly support: SupportService,
     readonly customers: CustomerService,
-  ) {}
+  ) {
+    this.rollups = new RollupService(db, clock);
+  }
+
+  /**
+   * Files a request to upgrade a trial (active or expired) to a paid subscription with the given
+   * seats. User errors: INVALID_SEATS, INVALID_NOTE, NOT_FOUND (customerId), ALREADY_PAID,
+   * DUPLICATE_REQUEST.
+   */
+  async requestUpgrade(principal: Principal, input: RequestUpgradeInput): Promise<Outcome<SupportRequestView>> {
+    const seats = input.licensedSeats;
+    const invalid =
+      Number.isSafeInteger(seats) && seats >= 1 && seats <= SEATS_MAX
+        ? []
+        : [userError('licensedSeats', UserErrorCode.INVALID_SEATS, `Licensed seats must be a whole number from 1 to ${SEATS_MAX.toLocaleString('en')}.`)];
+    return this.file(principal, SupportRequestKind.UPGRADE, input, { licensedSeats: seats }, invalid, (customer) =>
+      customer.plan === StoredPlan.PAID
+        ? userError('customerId', UserErrorCode.ALREADY_PAID, 'This customer already has a paid subscription.')
+        : null,
+    );
+  }
+
+  /**
+   * Files a request to extend a trial, active or expired, by 1 to 90 days. User errors:
+   * INVALID_DAYS, INVALID_NOTE, NOT_FOUND (customerId), NOT_A_TRIAL, DUPLICATE_REQUEST.
+   */
+  async requestTrialExtension(principal: Principal, input: RequestTrialExtensionInput): Promise<Outcome<SupportRequestView>> {
+    const days = input.days;
+    const invalid =
+      Number.isSafeInteger(days) && days >= 1 && days <= EXTENSION_DAYS_MAX
+        ? []
+        : [userError('days', UserErrorCode.INVALID_DAYS, `A trial extension must be 1 to ${EXTENSION_DAYS_MAX} days.`)];
+    return this.file(principal, SupportRequestKind.TRIAL_EXTENSION, input, { days }, invalid, (customer) =>
+      customer.plan === StoredPlan.PAID
+        ? userError('customerId', UserErrorCode.NOT_A_TRIAL, 'This customer has a paid subscription, not a trial.')
+        : null,
+    );
+  }
+
+  /**
+   * Files a request to remove an expired trial. User errors: INVALID_NOTE, NOT_FOUND
+   * (customerId), NOT_EXPIRED (an active trial or a paid customer), DUPLICATE_REQUEST.
+   */
+  async requestRemoval(principal: Principal, input: RequestRemovalInput): Promise<Outcome<SupportRequestView>> {
+    return this.file(principal, SupportRequestKind.REMOVAL, input, {}, [], (customer, now) => notExpired(customer, now));
+  }
+
+  /**
+   * Staff: performs the request (upgrade, trial extension to max(now, trialEndsAt) + days, or
+   * removal) and marks it APPROVED, in one transaction. When the operation's rules refuse it
+   * now, its user errors are returned (on `id`), nothing is written and the request stays OPEN.
+   * User errors: INVALID_NOTE, NOT_FOUND (id), REQUEST_NOT_OPEN, and the operation's own
+   * (ALREADY_PAID, NOT_A_TRIAL, NOT_EXPIRED, CUSTOMER_REMOVED, ...).
+   */
+  async approve(principal: Principal, input: ResolveSupportRequestInput): Promise<Outcome<SupportRequestView>> {
+    return this.resolve(principal, input, SupportRequestStatus.APPROVED, async (manager, request, now) => {
+      const customer = await manager.findOne(AccountEntity, { where: { id: request.customerId } });
+      if (!customer) throw new Error(`support request ${request.id} names a missing customer`);
+      const customerId = toGlobalId('CustomerAccount', customer.accountNumber);
+      let outcome: Outcome<AccountEntity>;
+      switch (request.kind) {
+        case SupportRequestKind.UPGRADE:
+          outcome = await this.support.upgradeToPaid(principal, { customerId, licensedSeats: request.licensedSeats ?? 0 }, manager);
+          break;
+        case SupportRequestKind.TRIAL_EXTENSION: {
+          const from = Math.max(now.getTime(), customer.trialEndsAt?.getTime() ?? 0);
+          const trialEndsAt = new Date(from + (request.days ?? 0) * DAY_MS);
+          outcome = await this.support.setTrialEnd(principal, { customerId, trialEndsAt }, manager);
+          break;
+        }
+        case SupportRequestKind.REMOVAL: {
+          // The MSP asked to remove an expired trial; one extended or upgraded since is not that.
+          const refused = customer.removedAt ? null : notExpired(customer, now);
+          if (refused) throw new UserErrorsAbort([{ ...refused, field: ['input', 'id'] }]);
+          const reason = [...(request.note ?? DEFAULT_REMOVAL_REASON)].slice(0, REMOVAL_REASON_MAX).join('');
+          outcome = await this.support.removeCustomer(principal, { customerId, reason }, manager);
+          break;
+        }
+      }
+      // The operation's errors name its own input fields; here the request is what is at fault.
+      if (!outcome.ok) throw new UserErrorsAbort(outcome.errors.map((e) => ({ ...e, field: ['input', 'id'] })));
+      return outcome.value;
+    });
+  }
+
+  /** Staff: marks the request REJECTED. User errors: INVALID_NOTE, NOT_FOUND (id), REQUEST_NOT_OPEN. */
+  async reject(principal: Principal, input: ResolveSupportRequestInput): Promise<Outcome<SupportRequestView>> {
+    return this.resolve(principal, input, SupportRequestStatus.REJECTED, async (manager, request) =>
+      manager.findOne(AccountEntity, { where: { id: request.customerId } }),
+    );
+  }
+
+  /**
+   * Requests newest first (ties by id), of one MSP or, for staff with `mspId` null, of every MSP;
+   * optionally only those in one status.
+   */
+  async list(principal: Principal, mspId: number | null, status: SupportRequestStatus | null | undefined, args: PageArgs): Promise<SupportRequestPage> {
+    const tenant = tenantOf(principal);
+    if (tenant !== null && mspId !== tenant) throw new Error("an MSP principal lists only its own MSP's support requests");
+    const request = resolvePage(args, ORDERING, cursorValues.instant);
+    const base = () => {
+      const query = this.db.manager.createQueryBuilder(SupportRequestEntity, 'r');
+      if (mspId !== null) query.andWhere('r.msp_id = :mspId', { mspId });
+      if (status) query.andWhere('r.status = :status', { status });
+      return query;
+    };
+    const newestFirst = !request.backward;
+    const query = base();
+    if (request.position) {
+      const op = newestFirst ? '<' : '>';
+      query.andWhere(`(r.created_at ${op} :at OR (r.created_at = :at AND r.id ${op} :id))`, {
+        at: new Date(String(request.position.value)),
+        id: request.position.id,
+      });
+    }
+    const rows = await query
+      .orderBy('r.created_at', newestFirst ? 'DESC' : 'ASC')
+      .addOrderBy('r.id', newestFirst ? 'DESC' : 'ASC')
+      .limit(request.limit + 1)
+      .getMany();
+    const customers = await this.visibleCustomers(principal, rows.map((r) => r.customerId));
+    const views = rows.map((r) => ({ request: r, customer: customers.get(r.customerId) ?? null }));
+    let counted: Promise<number> | undefined;
+    return {
+      ...toPage(views, request, (v) => encodeCursor(ORDERING, { value: v.request.createdAt.toISOString(), id: v.request.id })),
+      totalCount: () => (counted ??= base().getCount()),
+    };
+  }
+
+  /** Requests by row id within the caller's tenant (for `node`); missing ids are absent from the map. */
+  async findByIds(principal: Principal, ids: readonly number[]): Promise<Map<number, SupportRequestView>> {
+    if (ids.length === 0) return new Map();
+    const query = this.db.manager.createQueryBuilder(SupportRequestEntity, 'r').where({ id: In([...ids]) });
+    const tenant = tenantOf(principal);
+    if (tenant !== null) query.andWhere('r.msp_id = :tenant', { tenant });
+    const rows = await query.getMany();
+    const customers = await this.visibleCustomers(principal, rows.map((r) => r.customerId));
+    return new Map(rows.map((r) => [r.id, { request: r, customer: customers.get(r.customerId) ?? null }]));
+  }
+
+  /** The customers a request list shows: staff see removed ones too, an MSP only its current ones. */
+  private async visibleCustomers(principal: Principal, ids: number[]): Promise<Map<number, AccountEntity>> {
+    if (ids.length === 0) return new Map();
+    if (!isStaff(principal)) return this.customers.findByIds(principal, [...new Set(ids)]);
+    const rows = await this.db.manager.find(AccountEntity, { where: { id: In([...new Set(ids)]), kind: AccountKind.CUSTOMER } });
+    return new Map(rows.map((a) => [a.id, a]));
+  }
+
+  private async file(
+    principal: Principal,
+    kind: SupportRequestKind,
+    input: { customerId: string; note?: string | null },
+    values: { licensedSeats?: number; days?: number },
+    invalid: UserError[],
+    refuse: (customer: AccountEntity, now: Date) => UserError | null,
+  ): Promise<Outcome<SupportRequestView>> {
+    const mspId = principal.mspId;
+    if (mspId === null) throw new Error('support requests are filed by an MSP principal');
+    const note = checkNote(input.note);
+    const errors = isError(note) ? [...invalid, note] : invalid;
+    if (errors.length > 0 || isError(note)) return failure(...errors);
+    const accountNumber = accountNumberOf(input.customerId, 'CustomerAccount');
+    const found = accountNumber === null ? null : await this.customers.findByAccountNumber(principal, accountNumber);
+    if (!found || found.mspId !== mspId) return failure(customerNotFound());
+
+    try {
+      return await runOutcome(() =>
+        this.db.transaction(async (manager) => {
+          const now = this.clock.now();
+          const customer = await manager.findOne(AccountEntity, { where: { id: found.id, mspId } });
+          if (!customer || customer.removedAt) throw new UserErrorsAbort([customerNotFound()]);
+          const refused = refuse(customer, now);
+          if (refused) throw new UserErrorsAbort([refused]);
+          const openKey = openKeyOf(customer.id, kind);
+          // The friendly check; the unique index on open_key is the guarantee (see the catch below).
+          if (await manager.count(SupportRequestEntity, { where: { openKey } })) throw new UserErrorsAbort([duplicate(kind)]);
+          const request = Object.assign(new SupportRequestEntity(), {
+            mspId,
+            customerId: customer.id,
+            kind,
+            status: SupportRequestStatus.OPEN,
+            note: note.note,
+            licensedSeats: values.licensedSeats ?? null,
+            days: values.days ?? null,
+            openKey,
+            requestedBy: principal.keyPrefix,
+            createdAt: now,
+            resolvedAt: null,
+            resolution: null,
+            resolvedBy: null,
+          });
+          request.id = Number((await manager.insert(SupportRequestEntity, request)).identifiers[0].id);
+          await this.audit.record(manager, principal, {
+            action: AuditAction.SUPPORT_REQUEST_FILED,
+            mspId,
+            target: toGlobalId('SupportRequest', request.id),
+            details: { kind, customer: toGlobalId('CustomerAccount', customer.accountNumber), ...values },
+          });
+          return { request, customer };
+        }),
+      );
+    } catch (error) {
+      if (this.db.uniqueViolation(error) === 'UQ_support_requests_open_key') return failure(duplicate(kind));
+      throw error;
+    }
+  }
+
+  /**
+   * Closes an OPEN request as APPROVED or REJECTED, with `perform` (the approved operation) in the
+   * same transaction, after the MSP's lock and the request's conditional update, so two staff
+   * members resolving one request at once cannot both succeed.
+   */
+  private async resolve(
+    principal: Principal,
+    input: ResolveSupportRequestInput,
+    status: SupportRequestStatus.APPROVED | SupportRequestStatus.REJECTED,
+    perform: (manager: EntityManager, request: SupportRequestEntity, now: Date) => Promise<AccountEntity | null>,
+  ): Promise<Outcome<SupportRequestView>> {
+    const note = checkNote(input.note);
+    if (isError(note)) return failure(note);
+    const id = rowIdOf(input.id, 'SupportRequest');
+    if (id === null) return failure(requestNotFound());
+    const tenant = tenantOf(principal);
+
+    return runOutcome(() =>
+      this.db.transaction(async (manager) => {
+        const found = await manager.findOne(SupportRequestEntity, { where: { id } });
+        if (!found || (tenant !== null && found.mspId !== tenant)) throw new UserErrorsAbort([requestNotFound()]);
+        if (found.status !== SupportRequestStatus.OPEN) throw new UserErrorsAbort([notOpen()]);
+        if (status === SupportRequestStatus.APPROVED) await this.rollups.lock(manager, found.mspId);
+        const now = this.clock.now();
+        const closed = { status, resolvedAt: now, resolution: note.note, resolvedBy: principal.keyPrefix, openKey: null };
+        const updated = await manager
+          .createQueryBuilder()
+          .update(SupportRequestEntity)
+          .set(closed)
+          .where('id = :id AND status = :open', { id, open: SupportRequestStatus.OPEN })
+          .execute();
+        if (!updated.affected) throw new UserErrorsAbort([notOpen()]);
+        const customer = await perform(manager, found, now);
+        await this.audit.record(manager, principal, {
+          action: status === SupportRequestStatus.APPROVED ? AuditAction.SUPPORT_REQUEST_APPROVED : AuditAction.SUPPORT_REQUEST_REJECTED,
+          mspId: found.mspId,
+          target: toGlobalId('SupportRequest', found.id),
+          details: { kind: found.kind, customer: customer ? toGlobalId('CustomerAccount', customer.accountNumber) : null },
+        });
+        return { request: Object.assign(found, closed), customer };
+      }),
+    );
+  }
+}
+
+function notExpired(customer: AccountEntity, now: Date): UserError | null {
+  return subscriptionState(customer, now) === SubscriptionState.EXPIRED_TRIAL
+    ? null
+    : userError('customerId', UserErrorCode.NOT_EXPIRED, 'Only an expired trial can be removed on request.');
 }

@@ -30,6 +30,12 @@ export class CustomersArgs extends ConnectionArgs {
 
   @Field(() => CustomerOrderInput, { nullable: true, description: 'Sort order; default CREATED_AT DESC.' })
   orderBy?: CustomerOrderInput | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Staff only: list removed customers too (each with its `removedAt`). `true` from an MSP key answers FORBIDDEN.',
+  })
+  includeRemoved?: boolean | null;
 }
 
 @InputType('AddCustomerInput', { description: 'A new customer account: it starts as an active trial linked to your MSP.' })

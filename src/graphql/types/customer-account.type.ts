@@ -1,5 +1,6 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
 import { AccountEntity } from '../../entities';
+import { ApiKeyRole } from '../../entities/enums';
 import { toGlobalId } from '../../services/global-id';
 import {
   monitoredUserCount,
@@ -110,5 +111,19 @@ export class CustomerAccount implements Node {
   @Field(() => Date, { description: 'When the customer was added.' })
   get createdAt(): Date {
     return this.entity.createdAt;
+  }
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When staff removed the customer (a soft delete); null while it is listed. Only staff see removed customers.',
+  })
+  get removedAt(): Date | null {
+    return this.entity.removedAt;
+  }
+
+  @Authorized(ApiKeyRole.STAFF)
+  @Field(() => String, { nullable: true, description: 'Why staff removed the customer; null while it is listed or when no reason was given. Staff only.' })
+  get removalReason(): string | null {
+    return this.entity.removalReason;
   }
 }
