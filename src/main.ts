@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     auditRetentionDays: config.auditRetentionDays,
+    mailLog: log,
   });
   const demo = config.databaseUrl ? null : await ensureDemo(services, config.dataDir);
 
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
       (count) => log.debug({ msps: count }, 'expiry pass done'),
       (error: unknown) => log.error({ err: error }, 'expiry pass failed'),
     );
+    services.mail.deliverPending().then(
+      (count) => count > 0 && log.info({ delivered: count }, 'delivered mail left over from an interrupted process'),
+      (error: unknown) => log.error({ err: error }, 'mail redelivery failed'),
+    );
     services.audit.purgeExpired().then(
       (count) => log.info({ purged: count, retentionDays: config.auditRetentionDays }, 'audit retention pass done'),
       (error: unknown) => log.error({ err: error }, 'audit retention pass failed'),
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
     force.unref();
     app
       .close()
+      .then(() => services.mail.idle())
       .then(() => db.close())
       .then(
         () => process.exit(0),

@@ -190,6 +190,25 @@ describeEachEngine('access without credentials', (api) => {
       });
     });
 
+    it("does not open the MSP's customers, counts or totals to an APP key", async () => {
+      await a.addCustomer({ name: 'Another Customer Of A', email: 'another-of-a@example.com' });
+      const token = await tokenFor(customer);
+      for (const field of [
+        'customers { nodes { adminEmail } }',
+        'customerCounts { total }',
+        'billableMonitoredUsers',
+        'activeTrialMonitoredUsers',
+        'expiredTrialMonitoredUsers',
+        'supportRequests { totalCount }',
+      ]) {
+        for (const path of [`msp { ${field} }`, `customer { msp { ${field} } }`]) {
+          const response = await api().gql(appKey, `query($token: String!) { verifyAccessToken(token: $token) { valid ${path} } }`, { token });
+          expect({ path, codes: response.body.errors?.map((e) => e.extensions?.code) }).toEqual({ path, codes: ['FORBIDDEN'] });
+          expect(JSON.stringify(response.body)).not.toContain('another-of-a@example.com');
+        }
+      }
+    });
+
     it("does not open the MSP's key list to an APP key", async () => {
       const token = await tokenFor(customer);
       const response = await api().gql(appKey, `query($token: String!) { verifyAccessToken(token: $token) { msp { apiKeys { totalCount } } } }`, { token });

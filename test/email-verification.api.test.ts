@@ -138,6 +138,9 @@ describeEachEngine('admin email verification', (api) => {
       expect((await api().ok(msp.key, VERIFIED, { n: customer.accountNumber })).customer.adminEmailVerified).toBe(true);
       expect(new Date(String(await store.verifiedAt(customer.accountNumber))).getTime()).toBe(START.getTime());
       expect(await store.audit(customer.id, 'ADMIN_EMAIL_VERIFIED')).toEqual([{ actorKeyPrefix: null, actorRole: null, details: null }]);
+      // No key, but the entry still says which request did it.
+      const [entry] = await api().db.dataSource.query("SELECT request_id FROM audit_events WHERE action = 'ADMIN_EMAIL_VERIFIED' AND target = ?", [customer.id]);
+      expect(entry.request_id).toBe(response.headers['x-request-id']);
 
       // Single use: the same link again is refused and changes nothing.
       const audits = await api().rowCount('audit_events');

@@ -424,6 +424,15 @@ describeEachEngine('staff operations', (api) => {
     });
   });
 
+  it('keeps a reason of the full 1,000 characters, on every engine', async () => {
+    const msp = await api().makeMsp();
+    const paid = await paidCustomer(msp, 1);
+    const reason = `${'é'.repeat(500)}${'x'.repeat(500)}`;
+    expect(await succeed(REMOVE, { customerId: paid.id, reason })).toMatchObject({ removedAt: expect.any(String) });
+    const [row] = await api().db.dataSource.query('SELECT removal_reason FROM accounts WHERE id = ?', [paid.entity.id]);
+    expect(row.removal_reason).toBe(reason);
+  });
+
   describe('purgeCustomer', () => {
     it('replaces the personal data with placeholders, keeps the counts and the audit trail, and frees the email', async () => {
       const msp = await api().makeMsp();
@@ -467,7 +476,10 @@ describeEachEngine('staff operations', (api) => {
         expect(user).toEqual({ id: user.id, identity: placeholder, identity_key: placeholder, display_name: placeholder });
       }
       expect(await api().rowCount(`email_verifications WHERE account_id = ${id}`)).toBe(0);
-      const everything = JSON.stringify(await api().db.dataSource.query('SELECT * FROM accounts WHERE id = ?', [id]));
+      // The verification mail sent when it was added named the address and the organization.
+      const mail = await api().db.dataSource.query('SELECT recipient, subject, body FROM mail_outbox WHERE account_id = ?', [id]);
+      expect(mail.length).toBeGreaterThan(0);
+      const everything = JSON.stringify([await api().db.dataSource.query('SELECT * FROM accounts WHERE id = ?', [id]), mail]);
       for (const secret of [email.toLowerCase(), `Purge Me ${t}`, `ext-${t}`]) expect(everything.toLowerCase()).not.toContain(secret.toLowerCase());
 
       // The audit trail stays, with the purge in it; the MSP's totals did not move.

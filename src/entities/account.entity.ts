@@ -74,7 +74,7 @@ export class AccountEntity {
   @Column({ name: 'removed_at', type: 'datetime', precision: 3, nullable: true })
   removedAt: Date | null;
 
-  @Column({ name: 'removal_reason', type: 'varchar', length: 500, nullable: true })
+  @Column({ name: 'removal_reason', type: 'varchar', length: 1000, nullable: true })
   removalReason: string | null;
 
   /** When staff replaced the personal data of a removed customer with placeholders. */

@@ -17,7 +17,7 @@ export class EmailVerificationResolver {
     @Arg('input', { description: 'The token from the link.' }) input: VerifyAdminEmailInput,
     @Ctx() context: RequestContext,
   ): Promise<VerifyAdminEmailPayload> {
-    const outcome = await context.services.verification.verify(input.token);
+    const outcome = await context.services.verification.verify(input.token, { requestId: context.requestId, clientAddress: context.clientAddress });
     return { verified: outcome.ok, userErrors: outcome.ok ? [] : outcome.errors };
   }
 

@@ -9,11 +9,11 @@ import { connectionTypes } from '../graphql/types/connection';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
 import { CustomerPage } from '../services/customer.service';
-import { AuditAction } from '../services/audit.service';
 import { AppError } from '../services/errors';
 import { isStaff } from '../services/principal';
 import { Page } from '../services/pagination';
 import { AccountEntity } from '../entities';
+import { recordRefusal } from '../graphql/refusal-audit';
 import { READERS } from './roles';
 
 @ObjectType('CustomerAccountConnection', { description: "A page of an MSP's customers." })
@@ -75,6 +75,7 @@ export class MspResolver {
     return new MspConnection(page, page.totalCount);
   }
 
+  @Authorized(READERS)
   @FieldResolver(() => CustomerAccountConnection, {
     description: "The MSP's current customers (staff: removed ones too with `includeRemoved`), filtered and sorted; default order CREATED_AT DESC.",
   })
@@ -83,12 +84,7 @@ export class MspResolver {
     const principal = principalOf(context);
     if (args.includeRemoved && !isStaff(principal)) {
       // A refused authorization like any other (the authChecker audits those): audited, then FORBIDDEN.
-      await context.services.audit.recordAlone(principal, {
-        action: AuditAction.AUTHORIZATION_REFUSED,
-        mspId: principal.mspId,
-        target: 'Msp.customers(includeRemoved)',
-        details: { allowedRoles: [ApiKeyRole.STAFF] },
-      });
+      await recordRefusal(context, 'Msp.customers(includeRemoved)', [ApiKeyRole.STAFF]);
       throw new AppError('FORBIDDEN', 'Only staff keys may list removed customers (`includeRemoved`).');
     }
     const page = await context.services.customers.listCustomers(
@@ -101,6 +97,7 @@ export class MspResolver {
     return new CustomerAccountConnection(page, context.now);
   }
 
+  @Authorized(READERS)
   @FieldResolver(() => CustomerCounts, { description: 'Current customers in each dashboard tab.' })
   async customerCounts(@Root() msp: Msp, @Ctx() context: RequestContext): Promise<CustomerCounts> {
     const totals = await context.loaders.totals.load(msp.entity.id);
@@ -112,6 +109,7 @@ export class MspResolver {
     });
   }
 
+  @Authorized(READERS)
   @FieldResolver(() => Int, {
     description: 'Monitored users of paid customers: what the MSP is billed for (the dashboard\'s "Active Users"). Trials never count.',
   })
@@ -119,11 +117,13 @@ export class MspResolver {
     return (await context.loaders.totals.load(msp.entity.id)).paidUsers;
   }
 
+  @Authorized(READERS)
   @FieldResolver(() => Int, { description: 'Monitored users across all active trials (the Active Trials list-view total).' })
   async activeTrialMonitoredUsers(@Root() msp: Msp, @Ctx() context: RequestContext): Promise<number> {
     return (await context.loaders.totals.load(msp.entity.id)).activeTrialUsers;
   }
 
+  @Authorized(READERS)
   @FieldResolver(() => Int, { description: 'Monitored users across all expired trials, at most 3 each (Freemium).' })
   async expiredTrialMonitoredUsers(@Root() msp: Msp, @Ctx() context: RequestContext): Promise<number> {
     return (await context.loaders.totals.load(msp.entity.id)).expiredTrialUsers;

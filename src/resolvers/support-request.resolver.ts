@@ -1,3 +1,4 @@
+import { READERS } from './roles';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
 import { RequestContext, principalOf } from '../graphql/context';
@@ -32,6 +33,7 @@ function payload(outcome: Outcome<SupportRequestView>, context: RequestContext) 
 
 @Resolver(() => Msp)
 export class SupportRequestResolver {
+  @Authorized(READERS)
   @FieldResolver(() => SupportRequestConnection, {
     name: 'supportRequests',
     description: "The support requests the MSP filed, newest first; optionally only those in one status.",

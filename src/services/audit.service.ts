@@ -30,6 +30,12 @@ export enum AuditAction {
   AUTHORIZATION_REFUSED = 'AUTHORIZATION_REFUSED',
 }
 
+/**
+ * Who acted: a key's principal, or, for a keyless action (an admin following an emailed link),
+ * just where the request came from.
+ */
+export type Actor = Principal | { keyPrefix?: null; role?: null; requestId: string | null; clientAddress: string | null };
+
 export interface AuditEntry {
   action: AuditAction;
   /** The MSP concerned; null when none (staff-only or standalone matters). */
@@ -71,7 +77,7 @@ export class AuditService {
    * Appends an entry in the caller's transaction, so it exists exactly when the change does.
    * `actor` null is a keyless action (an admin following a verification link).
    */
-  async record(manager: EntityManager, actor: Principal | null, entry: AuditEntry): Promise<void> {
+  async record(manager: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
     let details = entry.details ? JSON.stringify(entry.details) : null;
     if (details && details.length > DETAILS_MAX) details = JSON.stringify({ truncated: true });
     await manager.insert(AuditEventEntity, {
@@ -92,7 +98,7 @@ export class AuditService {
    * transaction: on SQLite's shared connection a bare write could join another request's open
    * transaction and vanish with its rollback. Never call it inside a transaction.
    */
-  async recordAlone(actor: Principal | null, entry: AuditEntry): Promise<void> {
+  async recordAlone(actor: Actor | null, entry: AuditEntry): Promise<void> {
     await this.db.transaction((manager) => this.record(manager, actor, entry));
   }
 

@@ -57,6 +57,7 @@ export class EmailVerificationService {
     });
     const link = `${this.appUrl}/#/verify-email?token=${token}`;
     await this.mail.enqueue(manager, {
+      accountId: account.id,
       to: account.adminEmail,
       subject: 'Verify your admin email address',
       body: [
@@ -97,7 +98,7 @@ export class EmailVerificationService {
    * now (not since corrected), of an account that is not removed nor verified already;
    * every other case is the same INVALID_TOKEN. Audited as ADMIN_EMAIL_VERIFIED with no actor.
    */
-  async verify(token: string): Promise<Outcome<true>> {
+  async verify(token: string, origin: { requestId: string | null; clientAddress: string | null } | null = null): Promise<Outcome<true>> {
     if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return failure(invalidToken());
     const tokenHash = hashToken(token);
     return runOutcome(() =>
@@ -121,7 +122,7 @@ export class EmailVerificationService {
           .execute();
         if (!spent.affected || !verified.affected) throw new UserErrorsAbort([invalidToken()]);
         const account = await manager.findOneByOrFail(AccountEntity, { id: link.accountId });
-        await this.audit.record(manager, null, {
+        await this.audit.record(manager, origin, {
           action: AuditAction.ADMIN_EMAIL_VERIFIED,
           mspId: account.mspId,
           target: accountTarget(account),

@@ -58,7 +58,7 @@ export function createServices(db: Database, clock: Clock, settings: ServiceSett
   const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
   const customerUpdates = new CustomerUpdateService(db, clock, rollups, audit, verification);
   const support = new SupportService(db, clock, rollups, audit, customers);
-  const supportRequests = new SupportRequestService(db, clock, audit, support, customers);
+  const supportRequests = new SupportRequestService(db, clock, audit, support, customers, rollups);
   const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);
   const monitoredUsers = new MonitoredUserService(db, clock, rollups, audit, customers);
   const demo = new DemoService(db, clock, msps, customers, monitoredUsers, rollups, apiKeys);

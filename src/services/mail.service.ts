@@ -5,6 +5,8 @@ import { MailOutboxEntity } from '../entities';
 import { Clock } from './clock';
 
 export interface MailMessage {
+  /** The account the mail is about (purging the account scrubs its mail). */
+  accountId?: number | null;
   to: string;
   subject: string;
   body: string;
@@ -86,6 +88,7 @@ export class MailService {
   /** Queues a message in the caller's transaction; it is sent after that transaction commits. */
   async enqueue(manager: EntityManager, message: MailMessage): Promise<void> {
     const result = await manager.insert(MailOutboxEntity, {
+      accountId: message.accountId ?? null,
       recipient: message.to,
       subject: message.subject,
       body: message.body,

@@ -15,8 +15,6 @@ import { SEATS_MAX, SupportService } from './support.service';
 
 export const NOTE_MAX = 1000;
 export const EXTENSION_DAYS_MAX = 90;
-/** `accounts.removal_reason` holds 500 characters; a longer request note is cut to fit. */
-const REMOVAL_REASON_MAX = 500;
 const DEFAULT_REMOVAL_REASON = 'Requested by the MSP';
 /** Names the list a cursor was made for, so a cursor of another list (customers: 'CREATED_AT:DESC') is refused. */
 const ORDERING = 'SUPPORT_REQUESTS:CREATED_AT:DESC';
@@ -89,7 +87,6 @@ export class SupportRequestService {
    * An approval takes the MSP's lock before it reads the customer, so an extension is measured
    * from the trial end as it stands when the change is made.
    */
-  private readonly rollups: RollupService;
 
   constructor(
     readonly db: Database,
@@ -97,9 +94,8 @@ export class SupportRequestService {
     readonly audit: AuditService,
     readonly support: SupportService,
     readonly customers: CustomerService,
-  ) {
-    this.rollups = new RollupService(db, clock);
-  }
+    private readonly rollups: RollupService,
+  ) {}
 
   /**
    * Files a request to upgrade a trial (active or expired) to a paid subscription with the given
@@ -171,7 +167,7 @@ export class SupportRequestService {
           // The MSP asked to remove an expired trial; one extended or upgraded since is not that.
           const refused = customer.removedAt ? null : notExpired(customer, now);
           if (refused) throw new UserErrorsAbort([{ ...refused, field: ['input', 'id'] }]);
-          const reason = [...(request.note ?? DEFAULT_REMOVAL_REASON)].slice(0, REMOVAL_REASON_MAX).join('');
+          const reason = request.note ?? DEFAULT_REMOVAL_REASON;
           outcome = await this.support.removeCustomer(principal, { customerId, reason }, manager);
           break;
         }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
-import { AccountEntity, AccountKind, EmailVerificationEntity, MonitoredUserEntity, StoredPlan } from '../entities';
+import { AccountEntity, AccountKind, EmailVerificationEntity, MailOutboxEntity, MonitoredUserEntity, StoredPlan } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
 import { Clock, DAY_MS } from './clock';
 import { CustomerService } from './customer.service';
@@ -206,6 +206,8 @@ export class SupportService {
         .execute();
       // Pending verification links name the old address; they are useless now and personal data.
       await m.delete(EmailVerificationEntity, { accountId: customer.id });
+      // So does every mail sent about the account (to this address or an earlier, corrected one).
+      await m.update(MailOutboxEntity, { accountId: customer.id }, { recipient: email, subject: '(purged)', body: '(purged)' });
       const after = Object.assign(new AccountEntity(), customer, values);
       await this.record(m, actor, AuditAction.CUSTOMER_PURGED, after, { users: customer.userCount });
       return after;
