@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AccountEntity, ApiKeyRole, StoredPlan } from '../src/entities';
+import { ApiKeyRole } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
 import { toGlobalId } from '../src/services/global-id';
 import { encodeCursor } from '../src/services/pagination';
-import { TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
+import { TestApi, TestMsp, describeEachEngine } from './support/harness';
 
 const LIST = `query List($state: SubscriptionState, $search: String, $orderBy: CustomerOrder, $first: Int, $after: String, $last: Int, $before: String) {
   msp {
@@ -65,19 +65,6 @@ async function badInput(api: TestApi, key: string, query: string, variables?: Re
   const [error] = response.body.errors!;
   expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   return { status: response.status, message: error.message, data: response.body.data };
-}
-
-/** Makes a customer PAID with licensed seats, keeping the MSP's rollup right (as DemoService.settle does). */
-async function makePaid(api: TestApi, customer: TestCustomer, seats: number): Promise<void> {
-  const { db, rollups } = api.services;
-  const mspId = customer.msp.entity.id;
-  await db.transaction(async (manager) => {
-    const asOf = await rollups.lock(manager, mspId);
-    const before = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
-    const change = { plan: StoredPlan.PAID, licensedSeats: seats };
-    await manager.update(AccountEntity, { id: customer.entity.id }, change);
-    await rollups.apply(manager, mspId, asOf, before, { ...before, ...change });
-  });
 }
 
 /** Pages forward with `first` until the end; checks each page's shape on the way. */
@@ -273,14 +260,14 @@ describeEachEngine('customer lists', (api) => {
     const hooli = await add('Hooli Labs', 'hooli', 6);
     const stark = await add('Stark Logistics', 'stark', 2);
     const oldPaid = await add('Old Paid Co', 'oldpaid', 4);
-    await makePaid(api(), oldPaid, 10);
+    await oldPaid.makePaid(10);
     api().clock.advance(14 * DAY_MS + 1);
     const fifty = await add('50% Off Ltd', 'deals', 2);
     const five = await add('500 Corp', 'fivehundred', 3);
     const ab = await add('a_b Partners', 'ab', 1);
     const axb = await add('axb Industries', 'axb', 0);
     const globex = await add('Globex', 'globex', 7);
-    await makePaid(api(), globex, 5);
+    await globex.makePaid(5);
     const bang = await add('Bang! Studio', 'bang', 1);
     const slash = await add('Back\\slash Ltd', 'backslash', 0);
 

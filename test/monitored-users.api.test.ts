@@ -1,4 +1,4 @@
-import { AccountEntity, ApiKeyRole, StoredPlan } from '../src/entities';
+import { ApiKeyRole } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
 import { toGlobalId } from '../src/services/global-id';
 import { START, TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
@@ -41,18 +41,6 @@ async function stored(api: TestApi) {
     monitoredUsers: await rows('SELECT * FROM monitored_users ORDER BY id'),
     rollups: await rows('SELECT * FROM msp_rollups ORDER BY msp_id'),
   };
-}
-
-/** Upgrades a customer as support would (see DemoService.settle): one transaction, rollup kept in step. */
-async function makePaid(api: TestApi, msp: TestMsp, customer: TestCustomer, seats: number): Promise<void> {
-  const { db, rollups } = api.services;
-  await db.transaction(async (manager) => {
-    const asOf = await rollups.lock(manager, msp.entity.id);
-    const before = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
-    const change = { plan: StoredPlan.PAID, licensedSeats: seats };
-    await manager.update(AccountEntity, { id: before.id }, change);
-    await rollups.apply(manager, msp.entity.id, asOf, before, { ...before, ...change });
-  });
 }
 
 const limitReached = [expect.objectContaining({ field: ['input', 'identity'], code: 'FREEMIUM_LIMIT_REACHED' })];
@@ -333,7 +321,7 @@ describeEachEngine('monitored users', (api) => {
       const msp = await api().makeMsp();
       const trial = await msp.addCustomer();
       const paid = await msp.addCustomer();
-      await makePaid(api(), msp, paid, 2);
+      await paid.makePaid(2);
       for (let i = 1; i <= 6; i++) expect((await register(api(), msp.key, trial.id, `t${i}`)).userErrors).toEqual([]);
       expect((await state(api(), msp, trial)).node).toMatchObject({ subscriptionState: 'ACTIVE_TRIAL', userCount: 6, monitoredUserCount: 6 });
 

@@ -1,4 +1,3 @@
-import { AccountEntity, StoredPlan } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
 import { START, TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
 
@@ -144,7 +143,7 @@ describeEachEngine('rollup consistency under a random sequence', (api) => {
         async () => {
           const c = pick(tracked.flatMap((t) => t.customers.filter((x) => !x.paid).map((x) => ({ t, x }))));
           if (!c) return 'make paid: no trial';
-          await makePaid(api(), c.t.msp, c.x.customer, Math.floor(next() * 5));
+          await c.x.customer.makePaid(1 + Math.floor(next() * 5));
           c.x.paid = true;
           return 'make paid';
         },
@@ -221,14 +220,3 @@ describeEachEngine('rollup consistency under a random sequence', (api) => {
   });
 });
 
-/** Upgrades a customer as support would (see DemoService.settle): one transaction, rollup kept in step. */
-async function makePaid(api: TestApi, msp: TestMsp, customer: TestCustomer, seats: number): Promise<void> {
-  const { db, rollups } = api.services;
-  await db.transaction(async (manager) => {
-    const asOf = await rollups.lock(manager, msp.entity.id);
-    const before = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
-    const change = { plan: StoredPlan.PAID, licensedSeats: seats };
-    await manager.update(AccountEntity, { id: before.id }, change);
-    await rollups.apply(manager, msp.entity.id, asOf, before, { ...before, ...change });
-  });
-}

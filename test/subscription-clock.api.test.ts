@@ -1,4 +1,3 @@
-import { AccountEntity, StoredPlan } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
 import { START, TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
 
@@ -56,18 +55,6 @@ async function registerOneMinuteApart(api: TestApi, msp: TestMsp, customer: Test
     const data = await api.ok(msp.key, REGISTER, { input: { customerId: customer.id, identity } });
     expect(data.registerMonitoredUser.userErrors).toEqual([]);
   }
-}
-
-/** Upgrades a customer as support would (see DemoService.settle): one transaction, rollup kept in step. */
-async function makePaid(api: TestApi, msp: TestMsp, customer: TestCustomer, seats: number): Promise<void> {
-  const { db, rollups } = api.services;
-  await db.transaction(async (manager) => {
-    const asOf = await rollups.lock(manager, msp.entity.id);
-    const before = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
-    const change = { plan: StoredPlan.PAID, licensedSeats: seats };
-    await manager.update(AccountEntity, { id: before.id }, change);
-    await rollups.apply(manager, msp.entity.id, asOf, before, { ...before, ...change });
-  });
 }
 
 describeEachEngine('subscription state by the clock', (api) => {
@@ -222,7 +209,7 @@ describeEachEngine('subscription state by the clock', (api) => {
     api().clock.set(new Date(START.getTime() + 3 * DAY_MS));
     await msp.addCustomer({ users: 2 });
     const paid = await msp.addCustomer({ users: 4 });
-    await makePaid(api(), msp, paid, 3);
+    await paid.makePaid(3);
     const earlyEnd = START.getTime() + TRIAL_MS;
     const lateEnd = earlyEnd + 3 * DAY_MS;
     const rollupRow = async () =>
@@ -284,8 +271,8 @@ describeEachEngine('subscription state by the clock', (api) => {
     const under = await msp.addCustomer({ name: 'Under', users: 2 });
     const trial = await msp.addCustomer({ name: 'Trial', users: 4 });
     const lapsed = await msp.addCustomer({ name: 'Lapsed', users: 6 });
-    await makePaid(api(), msp, over, 3);
-    await makePaid(api(), msp, under, 10);
+    await over.makePaid(3);
+    await under.makePaid(10);
     const end = START.getTime() + TRIAL_MS;
     const fields = `query($id: ID!) { node(id: $id) { ... on CustomerAccount {
       subscriptionState plan trialEndsAt trialDaysRemaining licensedSeats seatOverage userCount monitoredUserCount monitoredUserLimit
@@ -334,7 +321,7 @@ describeEachEngine('subscription state by the clock', (api) => {
     expect(expiredNow.expired.nodes.map((n: { id: string }) => n.id).sort()).toEqual([trial.id, lapsed.id].sort());
 
     // Upgrading the expired 6-user trial: all six count again, now as billable.
-    await makePaid(api(), msp, lapsed, 6);
+    await lapsed.makePaid(6);
     const upgraded = (await api().ok(msp.key, TOTALS)).msp;
     expect(upgraded).toMatchObject({
       customerCounts: { paid: 3, activeTrials: 0, expiredTrials: 1, total: 4 },

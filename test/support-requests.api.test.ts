@@ -1,4 +1,4 @@
-import { AccountEntity, ApiKeyRole, StoredPlan } from '../src/entities';
+import { ApiKeyRole } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
 import { toGlobalId } from '../src/services/global-id';
 import { GqlResponse, START, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
@@ -109,18 +109,6 @@ describeEachEngine('support requests', (api) => {
     return payload.userErrors[0];
   };
 
-  /** Makes a customer paid the way the demo seed does (independent of the operations under test). */
-  const makePaid = async (customer: TestCustomer, seats = 5) => {
-    const { db, rollups } = api().services;
-    const mspId = customer.msp.entity.id;
-    await db.transaction(async (manager) => {
-      const asOf = await rollups.lock(manager, mspId);
-      const before = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
-      const change = { plan: StoredPlan.PAID, licensedSeats: seats };
-      await manager.update(AccountEntity, { id: before.id }, change);
-      await rollups.apply(manager, mspId, asOf, before, { ...before, ...change });
-    });
-  };
 
   const auditRows = async (target: string) =>
     (await api().db.dataSource.query('SELECT action, actor_role, msp_id, details FROM audit_events WHERE target = ? ORDER BY id', [target])).map(
@@ -175,7 +163,7 @@ describeEachEngine('support requests', (api) => {
     it('refuses a paid customer with ALREADY_PAID', async () => {
       const msp = await api().makeMsp();
       const customer = await msp.addCustomer();
-      await makePaid(customer);
+      await customer.makePaid(5);
       expect(await refused(msp.key, 'requestUpgrade', { customerId: customer.id, licensedSeats: 3 })).toMatchObject({
         field: ['input', 'customerId'],
         code: 'ALREADY_PAID',
@@ -223,7 +211,7 @@ describeEachEngine('support requests', (api) => {
     it('refuses a paid customer with NOT_A_TRIAL', async () => {
       const msp = await api().makeMsp();
       const customer = await msp.addCustomer();
-      await makePaid(customer);
+      await customer.makePaid(5);
       expect(await refused(msp.key, 'requestTrialExtension', { customerId: customer.id, days: 10 })).toMatchObject({
         field: ['input', 'customerId'],
         code: 'NOT_A_TRIAL',
@@ -244,7 +232,7 @@ describeEachEngine('support requests', (api) => {
       const msp = await api().makeMsp();
       const active = await msp.addCustomer();
       const paid = await msp.addCustomer();
-      await makePaid(paid);
+      await paid.makePaid(5);
       api().clock.advance(14 * DAY_MS - 1);
       for (const customer of [active, paid]) {
         expect(await refused(msp.key, 'requestRemoval', { customerId: customer.id })).toMatchObject({
@@ -674,7 +662,7 @@ describeEachEngine('support requests', (api) => {
       const upgraded = await msp.addCustomer();
       const upgrade = await filed(msp.key, 'requestUpgrade', { customerId: upgraded.id, licensedSeats: 2 });
       const extension = await filed(msp.key, 'requestTrialExtension', { customerId: upgraded.id, days: 5 });
-      await makePaid(upgraded);
+      await upgraded.makePaid(5);
       expect(await refusedResolution(() => approve({ id: upgrade.id }))).toMatchObject({ field: ['input', 'id'], code: 'ALREADY_PAID' });
       expect(await refusedResolution(() => approve({ id: extension.id }))).toMatchObject({ field: ['input', 'id'], code: 'NOT_A_TRIAL' });
 

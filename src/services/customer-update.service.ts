@@ -3,7 +3,6 @@ import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind } from '../entities';
 import { emailTaken, emailTakenError, externalIdTakenError, nameTakenError } from './account-store';
 import { AuditAction, AuditService } from './audit.service';
-import { Clock } from './clock';
 import { EmailVerificationService, accountTarget } from './email-verification.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf } from './global-id';
@@ -32,7 +31,6 @@ const TAKEN: Record<string, () => UserError> = {
 export class CustomerUpdateService {
   constructor(
     private readonly db: Database,
-    private readonly clock: Clock,
     private readonly rollups: RollupService,
     private readonly audit: AuditService,
     private readonly verification: EmailVerificationService,

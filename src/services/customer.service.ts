@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../entities';
 import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameTakenError } from './account-store';
@@ -12,7 +12,7 @@ import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { MspTotals, RollupService } from './rollup.service';
-import { likePattern } from './search';
+import { whereAccountMatches } from './search';
 import { FREEMIUM_USER_LIMIT, SubscriptionState } from './subscription';
 
 export const IDEMPOTENCY_TTL_MS = DAY_MS;
@@ -300,16 +300,7 @@ export class CustomerService {
     const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.msp_id = :mspId', { mspId });
     if (!filter.includeRemoved) query.andWhere('a.removed_at IS NULL');
     if (filter.state) statePredicate(query, filter.state, now);
-    const term = filter.search?.trim();
-    if (term) {
-      query.andWhere(
-        new Brackets((or) => {
-          or.where("a.name_normalized LIKE :pattern ESCAPE '!'", { pattern: likePattern(term) })
-            .orWhere("a.admin_email_key LIKE :pattern ESCAPE '!'")
-            .orWhere('a.account_number = :term', { term });
-        }),
-      );
-    }
+    whereAccountMatches(query, filter.search);
     return query;
   }
 

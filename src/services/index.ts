@@ -56,7 +56,7 @@ export function createServices(db: Database, clock: Clock, settings: ServiceSett
   const mail = new MailService(db, clock, settings.smtpUrl, settings.smtpFrom ?? 'Command Center <no-reply@command-center.invalid>', settings.mailLog);
   const verification = new EmailVerificationService(db, clock, audit, mail, settings.appUrl);
   const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
-  const customerUpdates = new CustomerUpdateService(db, clock, rollups, audit, verification);
+  const customerUpdates = new CustomerUpdateService(db, rollups, audit, verification);
   const support = new SupportService(db, clock, rollups, audit, customers);
   const supportRequests = new SupportRequestService(db, clock, audit, support, customers, rollups);
   const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);

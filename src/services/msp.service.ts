@@ -1,4 +1,3 @@
-import { Brackets } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyRole, StoredPlan } from '../entities';
 import { emailTaken, emailTakenError, insertAccount } from './account-store';
@@ -9,7 +8,7 @@ import { checkEmail, checkOrganizationName, isUserError } from './normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
 import { Principal, isStaff } from './principal';
 import { RollupService } from './rollup.service';
-import { likePattern } from './search';
+import { whereAccountMatches } from './search';
 
 export interface NewMsp {
   msp: AccountEntity;
@@ -97,16 +96,7 @@ export class MspService {
     const request = resolvePage(args, 'MSP_NAME', cursorValues.text);
     const base = () => {
       const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.kind = :kind', { kind: AccountKind.MSP });
-      const term = search?.trim();
-      if (term) {
-        query.andWhere(
-          new Brackets((or) => {
-            or.where("a.name_normalized LIKE :pattern ESCAPE '!'", { pattern: likePattern(term) })
-              .orWhere("a.admin_email_key LIKE :pattern ESCAPE '!'")
-              .orWhere('a.account_number = :term', { term });
-          }),
-        );
-      }
+      whereAccountMatches(query, search);
       return query;
     };
     const query = base();

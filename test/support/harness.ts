@@ -155,6 +155,13 @@ export class TestCustomer {
     return this.entity.accountNumber;
   }
 
+  /** Support's upgrade to a paid subscription, through the real service with a staff principal. */
+  async makePaid(seats: number): Promise<void> {
+    const staff: Principal = { keyId: 0, keyPrefix: 'test', role: ApiKeyRole.STAFF, mspId: null };
+    const outcome = await this.msp.api.services.support.upgradeToPaid(staff, { customerId: this.id, licensedSeats: seats });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  }
+
   async registerUser(identity: string): Promise<string> {
     const outcome = await this.msp.api.services.monitoredUsers.register(this.msp.principal, { customerId: this.id, identity });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
