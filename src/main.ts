@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import pino from 'pino';
 import { ConfigError, loadConfig } from './config/config';
 import { openDatabase } from './database/data-source';
 import { ensureDemo } from './demo/demo-key';
 import { buildApp } from './http/app';
+import { createLogger } from './http/logger';
 import { createServices } from './services';
 import { systemClock } from './services/clock';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] }, pino.destination(2));
+  const log = createLogger(config.logLevel);
   const started = Date.now();
   const db = await openDatabase({
     url: config.databaseUrl,

@@ -197,6 +197,7 @@ describeEachEngine('addCustomer', (api) => {
       ['no at sign', 'not-an-email'],
       ['two at signs', 'a@@example.com'],
       ['no domain dot', 'someone@localhost'],
+      ['the reserved .invalid domain of purge placeholders', 'purged-12345678@purged.INVALID'],
       ['blank', '   '],
       ['a control character', 'some\u0000one@example.com'],
     ])('refuses an email with %s: INVALID_EMAIL', async (_label, adminEmail) => {
@@ -369,6 +370,26 @@ describeEachEngine('addCustomer', (api) => {
       }
       expect(await values()).toEqual(afterFirst);
       expect((await api().ok(msp.key, DASHBOARD)).msp.customerCounts.total).toBe(1);
+    });
+
+    it('never hands back a customer support has removed or purged since: the retry is taken as new', async () => {
+      const msp = await api().makeMsp();
+      const staff = { keyId: 0, keyPrefix: 'test', role: ApiKeyRole.STAFF, mspId: null };
+      const t = tag();
+      const input = { adminEmail: `gone-${t}@example.com`, organizationName: `Gone ${t}`, idempotencyKey: `key-${t}` };
+      const first = await add(msp.key, input);
+      const removed = await api().services.support.removeCustomer(staff, { customerId: first.customer.id, reason: 'test' });
+      expect(removed.ok).toBe(true);
+      // The removed customer's email stays taken, so the retry is refused, and shows nothing of it.
+      const afterRemoval = await add(msp.key, input);
+      expect(afterRemoval.customer).toBeNull();
+      expect(afterRemoval.userErrors).toEqual([expect.objectContaining({ code: 'EMAIL_TAKEN' })]);
+      // Purged, the email is free: the same request adds a new customer, not the purged one.
+      expect((await api().services.support.purgeCustomer(staff, { customerId: first.customer.id })).ok).toBe(true);
+      const afterPurge = await add(msp.key, input);
+      expect(afterPurge.userErrors).toEqual([]);
+      expect(afterPurge.customer.id).not.toBe(first.customer.id);
+      expect(afterPurge.customer).toMatchObject({ adminEmail: input.adminEmail, organizationName: input.organizationName });
     });
 
     it('refuses the same key with different input: IDEMPOTENCY_KEY_REUSED, nothing written', async () => {

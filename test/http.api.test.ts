@@ -1,6 +1,7 @@
 import { InjectOptions } from 'fastify';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { createLogger } from '../src/http/logger';
 import { buildApp } from '../src/http/app';
 import { ApiKeyRole } from '../src/entities';
 import { ENGINES } from './support/engines';
@@ -297,6 +298,33 @@ describeEachEngine('HTTP contract', (api, engine) => {
         const response = await logged.inject(graphqlPost(msp.key, { query: EMAIL_QUERY }, { 'x-request-id': 'to-quote-1' }));
         expect(response.json().errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'to-quote-1' });
         expect(lines).toContainEqual(expect.objectContaining({ reqId: 'to-quote-1', level: 50, err: expect.objectContaining({ message: 'secret SQL detail' }) }));
+      } finally {
+        await logged.close();
+      }
+    });
+
+    it('logs requests by path only: no query string variables, no Authorization header', async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const logged = await buildApp({ services: api().services, production: true, introspection: false, requestTimeoutMs: 10_000, bodyLimitBytes: 1_048_576, logger: createLogger('info', sink) });
+      try {
+        const query = encodeURIComponent('query($t: String!) { checkAdminEmailAvailability(email: $t) { available } }');
+        const variables = encodeURIComponent(JSON.stringify({ t: 'secret-in-the-url@example.com' }));
+        const response = await logged.inject({
+          method: 'GET',
+          url: `/graphql?query=${query}&variables=${variables}`,
+          headers: { authorization: `Bearer ${msp.key}`, 'apollo-require-preflight': 'true' },
+        });
+        expect(response.statusCode).toBe(200);
+        const text = lines.join('');
+        expect(text).toContain('"url":"/graphql"');
+        expect(text).not.toContain('secret-in-the-url');
+        expect(text).not.toContain(msp.key.split('_')[2]);
       } finally {
         await logged.close();
       }

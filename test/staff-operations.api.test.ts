@@ -490,8 +490,24 @@ describeEachEngine('staff operations', (api) => {
 
       const reused = await api().ok(msp.key, ADD_CUSTOMER, { input: { organizationName: `Purge Me ${t}`, adminEmail: email, externalId: `ext-${t}` } });
       expect(reused.addCustomer.userErrors).toEqual([]);
-      // Restorable still, placeholders and all.
-      expect(await succeed(RESTORE, { customerId: customer.id })).toMatchObject({ organizationName: `Purged customer ${number}`, removedAt: null, userCount: 2 });
+      // Its data is gone, so it stays removed: no placeholder comes back into the MSP's lists.
+      await refused(RESTORE, { customerId: customer.id }, [['CUSTOMER_PURGED', 'customerId']]);
+    });
+
+    it("purges users whose identities read like another user's placeholder", async () => {
+      const msp = await api().makeMsp();
+      const customer = await msp.addCustomer();
+      const first = await customer.registerUser('alice');
+      const [row] = await api().db.dataSource.query('SELECT id FROM monitored_users WHERE account_id = ? ORDER BY id', [customer.entity.id]);
+      await customer.registerUser(`purged-user-${row.id}`);
+      await customer.registerUser(`purged-user-${Number(row.id) + 1}`);
+      expect(first).toBeTruthy();
+      expect((await api().services.support.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test' })).ok).toBe(true);
+      expect(await succeed(PURGE, { customerId: customer.id })).toMatchObject({ userCount: 3 });
+      const users = await api().db.dataSource.query('SELECT id, identity, identity_key FROM monitored_users WHERE account_id = ? ORDER BY id', [customer.entity.id]);
+      expect(users.map((u: { id: number; identity: string; identity_key: string }) => [u.identity, u.identity_key])).toEqual(
+        users.map((u: { id: number }) => [`purged-user-${u.id}`, `purged-user-${u.id}`]),
+      );
     });
 
     it('refuses a customer that is not removed and unknown ids, writing nothing', async () => {

@@ -60,8 +60,8 @@ describeEachEngine('updateCustomer', (api) => {
     ]);
   const mailTo = (recipient: string) => query<{ body: string }>('SELECT body FROM mail_outbox WHERE recipient = ? ORDER BY id', [recipient]);
   const latestToken = async (recipient: string) => {
-    const mails = await mailTo(recipient);
-    return LINK.exec(mails[mails.length - 1].body)![1];
+    const mails = await api().delivered(recipient);
+    return LINK.exec(mails[mails.length - 1].text)![1];
   };
   /** Everything a refused update must leave as it was. */
   const snapshot = async (customer: TestCustomer) => ({

@@ -77,6 +77,7 @@ registerEnumType(UserErrorCode, {
     INVALID_NOTE: { description: 'A note or reason must be at most 1,000 characters with no control characters.' },
     REASON_REQUIRED: { description: 'Removing a paid customer needs a reason.' },
     CUSTOMER_REMOVED: { description: 'The customer has been removed; restore it first.' },
+    CUSTOMER_PURGED: { description: "The customer's personal data was purged; it cannot be restored." },
     NOT_REMOVED: { description: 'The operation needs a removed customer.' },
     NOT_STANDALONE: { description: 'The account is not a standalone (sign-up page) account.' },
     DUPLICATE_REQUEST: { description: 'An open request of the same kind already exists for this customer.' },

@@ -70,7 +70,7 @@ export class StaffOperationsResolver {
   }
 
   @Authorized(ApiKeyRole.STAFF)
-  @Mutation(() => RestoreCustomerPayload, { description: 'Lists a removed customer again, with its users back in the totals. Staff only.' })
+  @Mutation(() => RestoreCustomerPayload, { description: 'Lists a removed customer again, with its users back in the totals (not once purged: CUSTOMER_PURGED). Staff only.' })
   async restoreCustomer(@Arg('input', { description: 'The removed customer.' }) input: RestoreCustomerInput, @Ctx() context: RequestContext): Promise<RestoreCustomerPayload> {
     return customerPayload(await context.services.support.restoreCustomer(principalOf(context), input), context);
   }

@@ -165,7 +165,10 @@ export class CustomerService {
     }
   }
 
-  /** The first result for a live idempotency key, IDEMPOTENCY_KEY_REUSED for other input, or null. */
+  /**
+   * The first result for a live idempotency key, IDEMPOTENCY_KEY_REUSED for other input, or null
+   * (no key, an expired one, or one whose customer has been removed since).
+   */
   private async replay(
     manager: EntityManager,
     mspId: number,
@@ -184,7 +187,12 @@ export class CustomerService {
         userError('idempotencyKey', UserErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used with different input.'),
       ]);
     }
-    return manager.findOneByOrFail(AccountEntity, { id: stored.accountId });
+    const first = await manager.findOneBy(AccountEntity, { id: stored.accountId, mspId });
+    if (first && !first.removedAt) return first;
+    // Removed by support since: the MSP may no longer see it, so the key is spent and the
+    // request is taken as new (its email stays taken unless the customer was purged).
+    await manager.delete(IdempotencyKeyEntity, { id: stored.id });
+    return null;
   }
 
   /**

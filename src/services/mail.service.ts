@@ -146,15 +146,24 @@ export class MailService {
       return found;
     });
     if (!row) return false;
+    // Once handed over (or refused), the kept copy loses its link tokens: they are credentials,
+    // and only their hashes are stored anywhere else. A new link is one resend away.
+    const redacted = redactTokens(row.body);
     try {
       await this.mailer.send({ from: this.from, to: row.recipient, subject: row.subject, text: row.body });
+      await this.db.transaction((manager) => manager.update(MailOutboxEntity, { id }, { body: redacted }));
       if (this.smtp) this.log.info({ mailId: id, to: row.recipient, subject: row.subject }, 'mail sent');
       return true;
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, ERROR_MAX) || 'delivery failed';
-      await this.db.transaction((manager) => manager.update(MailOutboxEntity, { id }, { sentAt: null, error: message }));
+      await this.db.transaction((manager) => manager.update(MailOutboxEntity, { id }, { sentAt: null, error: message, body: redacted }));
       this.log.warn({ mailId: id, to: row.recipient, error: message }, 'mail not sent');
       return false;
     }
   }
+}
+
+/** Replaces the value of every `token=` link parameter. */
+export function redactTokens(body: string): string {
+  return body.replace(/([?&#]token=)[^\s&#]+/g, '$1[redacted-after-delivery]');
 }

@@ -41,7 +41,8 @@ export function textKey(text: string): string {
 export function checkEmail(raw: string, field = 'adminEmail'): { email: string; key: string } | UserError {
   const email = raw.trim();
   const key = emailKey(email);
-  if (email.length === 0 || email.length > EMAIL_MAX || characters(key) > EMAIL_MAX || CONTROL.test(email) || !isEmail(email)) {
+  // `.invalid` is reserved (RFC 2606) and never a mailbox; purged accounts use it for placeholders.
+  if (email.length === 0 || email.length > EMAIL_MAX || characters(key) > EMAIL_MAX || CONTROL.test(email) || !isEmail(email) || /\.invalid$/.test(key)) {
     return userError(field, UserErrorCode.INVALID_EMAIL, `Enter a valid email address of at most ${EMAIL_MAX} characters.`);
   }
   return { email, key };

@@ -159,6 +159,7 @@ export class SupportService {
     requireStaff(actor);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
       if (!customer.removedAt) abort('customerId', UserErrorCode.NOT_REMOVED, 'This customer is not removed.');
+      if (customer.purgedAt) abort('customerId', UserErrorCode.CUSTOMER_PURGED, "This customer's data was purged; it cannot be restored.");
       const mspId = customer.mspId as number;
       const errors: UserError[] = [];
       if (await m.count(AccountEntity, { where: { mspId, nameKey: customer.nameNormalized } })) {
@@ -197,13 +198,22 @@ export class SupportService {
         purgedAt: customer.purgedAt ?? this.clock.now(),
       };
       await m.update(AccountEntity, { id: customer.id }, values);
-      const placeholder = this.db.engine === 'mysql' ? `CONCAT('${PURGED_USER_PREFIX}', id)` : `'${PURGED_USER_PREFIX}' || id`;
-      await m
-        .createQueryBuilder()
-        .update(MonitoredUserEntity)
-        .set({ identity: () => placeholder, identityKey: () => placeholder, displayName: () => placeholder })
-        .where('account_id = :id', { id: customer.id })
-        .execute();
+      // Two passes: a user whose identity happens to read "purged-user-<another user's id>" would
+      // make a one-pass rewrite hit the unique (account, identity) index. The interim key starts
+      // with a control character, which no registered identity can contain.
+      const keyed = (prefix: string) => (this.db.engine === 'mysql' ? `CONCAT(${prefix}, id)` : `${prefix} || id`);
+      for (const [prefix, columns] of [
+        [':interim', ['identityKey']],
+        [':placeholder', ['identity', 'identityKey', 'displayName']],
+      ] as const) {
+        await m
+          .createQueryBuilder()
+          .update(MonitoredUserEntity)
+          .set(Object.fromEntries(columns.map((column) => [column, () => keyed(prefix)])))
+          .where('account_id = :id', { id: customer.id })
+          .setParameters({ interim: '\u0001purging-', placeholder: PURGED_USER_PREFIX })
+          .execute();
+      }
       // Pending verification links name the old address; they are useless now and personal data.
       await m.delete(EmailVerificationEntity, { accountId: customer.id });
       // So does every mail sent about the account (to this address or an earlier, corrected one).

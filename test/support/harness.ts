@@ -25,6 +25,12 @@ export interface GqlResponse<T = any> {
   body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }> };
 }
 
+export interface DeliveredMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
 /** A running API on a fresh database with a clock that only moves when told. */
 export class TestApi {
   private constructor(
@@ -34,13 +40,31 @@ export class TestApi {
     readonly services: Services,
     readonly clock: ManualClock,
     private readonly dropDatabase: () => Promise<void>,
+    private readonly mailbox: DeliveredMail[],
   ) {}
+
+  /**
+   * Mail as delivered (without SMTP the log line is the delivery), oldest first: where a test
+   * reads a link the way its recipient would. Waits for deliveries under way.
+   */
+  async delivered(to?: string): Promise<DeliveredMail[]> {
+    await this.services.mail.idle();
+    return this.mailbox.filter((mail) => to === undefined || mail.to.toLowerCase() === to.toLowerCase());
+  }
 
   static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
     const clock = new ManualClock(START);
-    const services = createServices(db, clock, TEST_SETTINGS);
+    const mailbox: DeliveredMail[] = [];
+    const mailLog = {
+      info: (details: object) => {
+        const mail = details as Partial<DeliveredMail>;
+        if (mail.to && mail.text !== undefined) mailbox.push({ to: mail.to, subject: mail.subject ?? '', text: mail.text });
+      },
+      warn: () => undefined,
+    };
+    const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog });
     const app = await buildApp({
       services,
       production: options.production ?? false,
@@ -49,7 +73,7 @@ export class TestApi {
       bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
       logger: false,
     });
-    return new TestApi(engine, app, db, services, clock, database.drop);
+    return new TestApi(engine, app, db, services, clock, database.drop, mailbox);
   }
 
   async close(): Promise<void> {
