@@ -216,6 +216,20 @@ describeEachEngine('isolation matrix', (api) => {
   it('lets the owner see and change the same objects (the matrix is not vacuous)', async () => {
     const seen = await api().ok(a.key, 'query($id: ID!) { node(id: $id) { id } }', { id: customer.id });
     expect(seen.node).toEqual({ id: customer.id });
+    // Every global id refetches through node(id), for the owner and for staff.
+    const staff = await api().makeKey(ApiKeyRole.STAFF);
+    const ids: Array<[string, string]> = [
+      [customer.id, 'CustomerAccount'],
+      [a.id, 'Msp'],
+      [userId, 'MonitoredUser'],
+      [keyId, 'ApiKey'],
+      [requestId, 'SupportRequest'],
+      [auditId, 'AuditEvent'],
+    ];
+    for (const key of [a.key, staff]) {
+      const fetched = await api().ok(key, 'query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }', { ids: ids.map(([id]) => id) });
+      expect(fetched.nodes).toEqual(ids.map(([id, type]) => ({ id, __typename: type })));
+    }
     const updated = await api().ok(a.key, mutation('updateCustomer', 'UpdateCustomerInput', `customer { organizationName } ${PAYLOAD}`), {
       input: { customerId: customer.id, organizationName: 'Isolated Co Renamed' },
     });

@@ -1,5 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { RequestContext } from '../graphql/context';
+import { RequestContext, principalOf } from '../graphql/context';
+import { ApiKey } from '../graphql/types/api-key.type';
+import { AuditEvent } from '../graphql/types/audit-event.type';
+import { SupportRequest } from '../graphql/types/support-request.type';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { MonitoredUser } from '../graphql/types/monitored-user.type';
 import { Msp } from '../graphql/types/msp.type';
@@ -47,8 +50,18 @@ export class NodeResolver {
         const found = await context.loaders.monitoredUser.load(Number(parsed.key));
         return found ? new MonitoredUser(found.user) : null;
       }
-      default:
-        return null;
+      case 'SupportRequest': {
+        const view = (await context.services.supportRequests.findByIds(principalOf(context), [Number(parsed.key)])).get(Number(parsed.key));
+        return view ? new SupportRequest(view, context.now) : null;
+      }
+      case 'ApiKey': {
+        const key = await context.services.apiKeys.findVisible(principalOf(context), Number(parsed.key));
+        return key ? new ApiKey(key) : null;
+      }
+      case 'AuditEvent': {
+        const event = await context.services.audit.findVisible(principalOf(context), Number(parsed.key));
+        return event ? new AuditEvent(event) : null;
+      }
     }
   }
 }

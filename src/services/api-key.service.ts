@@ -7,7 +7,7 @@ import { Clock } from './clock';
 import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { rowIdOf, toGlobalId } from './global-id';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
-import { Principal } from './principal';
+import { Principal, tenantOf } from './principal';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PATTERN = /^cc_([0-9A-Za-z]{8})_([0-9A-Za-z]{32})$/;
@@ -135,6 +135,14 @@ export class ApiKeyService {
       where: mspId === null ? { mspId: IsNull() } : { mspId },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
+  }
+
+  /** A key the caller may see: its own MSP's (MSP keys) or any (staff); null otherwise. */
+  async findVisible(principal: Principal, id: number): Promise<ApiKeyEntity | null> {
+    const key = await this.db.manager.findOne(ApiKeyEntity, { where: { id } });
+    if (!key) return null;
+    const tenant = tenantOf(principal);
+    return tenant === null || key.mspId === tenant ? key : null;
   }
 
   /** Every key, newest first (the CLI's `key list` without a filter). */

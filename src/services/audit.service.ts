@@ -4,7 +4,7 @@ import { AccountEntity, AccountKind, AuditEventEntity } from '../entities';
 import { Clock, DAY_MS } from './clock';
 import { AppError } from './errors';
 import { Page, PageArgs, PageRequest, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
-import { Principal, isStaff } from './principal';
+import { Principal, isStaff, tenantOf } from './principal';
 
 /** What the audit log records; the GraphQL enum AuditAction mirrors it. */
 export enum AuditAction {
@@ -127,6 +127,14 @@ export class AuditService {
     });
     if (!msp) return this.emptyPage(request);
     return this.page(request, () => this.filtered(msp.id, filter));
+  }
+
+  /** An entry the caller may see: of its own MSP (MSP keys) or any (staff); null otherwise. */
+  async findVisible(principal: Principal, id: number): Promise<AuditEventEntity | null> {
+    const event = await this.db.manager.findOne(AuditEventEntity, { where: { id } });
+    if (!event) return null;
+    const tenant = tenantOf(principal);
+    return tenant === null || event.mspId === tenant ? event : null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Node } from './node.type';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ApiKeyEntity } from '../../entities';
 import { toGlobalId } from '../../services/global-id';
@@ -7,9 +8,10 @@ import { connectionTypes } from './connection';
 import { UserErrorType } from './user-error.type';
 
 @ObjectType('ApiKey', {
+  implements: Node,
   description: "An API key of an MSP. Its secret is never shown again after `createApiKey`; the prefix (`cc_<prefix>_...`) names it in logs and the audit log.",
 })
-export class ApiKey {
+export class ApiKey implements Node {
   constructor(readonly entity: ApiKeyEntity) {}
 
   @Field(() => ID, { description: 'Globally unique, opaque id (pass it to `revokeApiKey`).' })

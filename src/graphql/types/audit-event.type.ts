@@ -3,6 +3,7 @@ import { ApiKeyRole } from '../../entities/enums';
 import { AuditEventEntity } from '../../entities';
 import { toGlobalId } from '../../services/global-id';
 import { AuditAction } from '../enums';
+import { Node } from './node.type';
 
 @ObjectType('AuditActor', { description: 'The API key that acted, by prefix and role. The key itself is never recorded.' })
 export class AuditActor {
@@ -13,8 +14,9 @@ export class AuditActor {
   role: ApiKeyRole;
 }
 
-@ObjectType('AuditEvent', { description: 'One entry of the append-only audit log: a change, an access grant, a key change, or a refused authorization.' })
-export class AuditEvent {
+@ObjectType('AuditEvent', {
+  implements: Node, description: 'One entry of the append-only audit log: a change, an access grant, a key change, or a refused authorization.' })
+export class AuditEvent implements Node {
   constructor(readonly entity: AuditEventEntity) {}
 
   @Field(() => ID, { description: 'Globally unique, opaque id.' })

@@ -1,3 +1,4 @@
+import { Node } from './node.type';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SupportRequestKind, SupportRequestStatus } from '../../entities/enums';
 import { toGlobalId } from '../../services/global-id';
@@ -29,9 +30,10 @@ registerEnumType(SupportRequestStatus, {
 });
 
 @ObjectType('SupportRequest', {
+  implements: Node,
   description: 'What an MSP asked support to do for one of its customers (upgrade, trial extension, removal), and how support answered.',
 })
-export class SupportRequest {
+export class SupportRequest implements Node {
   constructor(
     readonly view: SupportRequestView,
     private readonly now: Date,
