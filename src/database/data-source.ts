@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -24,9 +25,35 @@ export interface DatabaseOptions {
 export class Database {
   readonly engine: Engine;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  /** SQLite: the transaction running now, and the async context its statements run in. */
+  private activeTransaction: symbol | null = null;
+  private readonly transactionContext = new AsyncLocalStorage<symbol>();
 
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+    if (this.engine === 'sqlite') this.queuePlainStatements();
+  }
+
+  /**
+   * SQLite: TypeORM's better-sqlite3 driver runs every statement on one shared connection, so a
+   * plain read issued while another request's transaction is open would run inside it and see
+   * its uncommitted writes. Every statement that is not the running transaction's own waits its
+   * turn in the same queue as the transactions.
+   */
+  private queuePlainStatements(): void {
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    const queued = (...args: unknown[]) => {
+      const own = this.activeTransaction !== null && this.transactionContext.getStore() === this.activeTransaction;
+      return own ? query(...args) : this.enqueue(() => query(...args));
+    };
+    runner.query = queued as typeof runner.query;
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.sqliteQueue.then(job, job);
+    this.sqliteQueue = result.catch(() => undefined);
+    return result;
   }
 
   get manager(): EntityManager {
@@ -54,20 +81,26 @@ export class Database {
 
   private sqliteTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.query('BEGIN IMMEDIATE');
+      const token = Symbol('transaction');
+      this.activeTransaction = token;
       try {
-        const result = await work(runner.manager);
-        await runner.query('COMMIT');
-        return result;
-      } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        return await this.transactionContext.run(token, async () => {
+          const runner = this.dataSource.createQueryRunner();
+          await runner.query('BEGIN IMMEDIATE');
+          try {
+            const result = await work(runner.manager);
+            await runner.query('COMMIT');
+            return result;
+          } catch (error) {
+            await runner.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        });
+      } finally {
+        this.activeTransaction = null;
       }
     };
-    const result = this.sqliteQueue.then(run, run);
-    this.sqliteQueue = result.catch(() => undefined);
-    return result;
+    return this.enqueue(run);
   }
 
   /**
