@@ -6,7 +6,7 @@ import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
 import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { rowIdOf, toGlobalId } from './global-id';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -176,20 +176,7 @@ export class ApiKeyService {
   async listPage(mspId: number, args: PageArgs): Promise<ApiKeyPage> {
     const request = resolvePage(args, ORDERING, cursorValues.instant);
     const query = this.db.manager.createQueryBuilder(ApiKeyEntity, 'k').where('k.msp_id = :mspId', { mspId });
-    // Newest first: forward pages walk down (created_at, id), backward pages walk up.
-    const op = request.backward ? '>' : '<';
-    if (request.position) {
-      query.andWhere(`(k.created_at ${op} :cursorAt OR (k.created_at = :cursorAt AND k.id ${op} :cursorId))`, {
-        cursorAt: new Date(String(request.position.value)),
-        cursorId: request.position.id,
-      });
-    }
-    const direction = request.backward ? 'ASC' : 'DESC';
-    const rows = await query
-      .orderBy('k.created_at', direction)
-      .addOrderBy('k.id', direction)
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(query, request, { column: 'k.created_at', id: 'k.id', direction: 'DESC', instant: true });
     const page = toPage(rows, request, (key) => encodeCursor(ORDERING, { value: key.createdAt.toISOString(), id: key.id }));
     let counted: Promise<number> | undefined;
     return { ...page, totalCount: () => (counted ??= this.db.manager.count(ApiKeyEntity, { where: { mspId } })) };

@@ -3,7 +3,7 @@ import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, AuditEventEntity } from '../entities';
 import { Clock, DAY_MS } from './clock';
 import { AppError } from './errors';
-import { Page, PageArgs, PageRequest, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, PageRequest, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff, tenantOf } from './principal';
 
 /** What the audit log records; the GraphQL enum AuditAction mirrors it. */
@@ -170,21 +170,7 @@ export class AuditService {
   }
 
   private async page(request: PageRequest, base: () => SelectQueryBuilder<AuditEventEntity>): Promise<AuditPage> {
-    // Newest first; a backward page reads oldest first from its cursor and is flipped back.
-    const descending = !request.backward;
-    const query = base();
-    if (request.position) {
-      const op = descending ? '<' : '>';
-      query.andWhere(`(e.created_at ${op} :cursorAt OR (e.created_at = :cursorAt AND e.id ${op} :cursorId))`, {
-        cursorAt: new Date(String(request.position.value)),
-        cursorId: request.position.id,
-      });
-    }
-    const rows = await query
-      .orderBy('e.created_at', descending ? 'DESC' : 'ASC')
-      .addOrderBy('e.id', descending ? 'DESC' : 'ASC')
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(base(), request, { column: 'e.created_at', id: 'e.id', direction: 'DESC', instant: true });
     let counted: Promise<number> | undefined;
     return { ...toPage(rows, request, cursorOf), totalCount: () => (counted ??= base().getCount()) };
   }

@@ -9,7 +9,7 @@ import { EmailVerificationService } from './email-verification.service';
 import { toGlobalId } from './global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
-import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { MspTotals, RollupService } from './rollup.service';
 import { whereAccountMatches } from './search';
@@ -265,21 +265,12 @@ export class CustomerService {
     let summarized: Promise<{ count: number; users: number }> | undefined;
     const once = () => (summarized ??= summary());
 
-    const ascending = (order.direction === OrderDirection.ASC) !== request.backward;
-    const query = base();
-    if (request.position) {
-      const op = ascending ? '>' : '<';
-      const value = order.field === CustomerOrderField.CREATED_AT ? new Date(String(request.position.value)) : request.position.value;
-      query.andWhere(`(${sort.column} ${op} :cursorValue OR (${sort.column} = :cursorValue AND a.id ${op} :cursorId))`, {
-        cursorValue: value,
-        cursorId: request.position.id,
-      });
-    }
-    const rows = await query
-      .orderBy(sort.column, ascending ? 'ASC' : 'DESC')
-      .addOrderBy('a.id', ascending ? 'ASC' : 'DESC')
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(base(), request, {
+      column: sort.column,
+      id: 'a.id',
+      direction: order.direction,
+      instant: order.field === CustomerOrderField.CREATED_AT,
+    });
     const page = toPage(rows, request, (row) => encodeCursor(ordering, { value: sort.value(row), id: row.id }));
     return {
       ...page,

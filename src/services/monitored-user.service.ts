@@ -7,7 +7,7 @@ import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
 import { checkDisplayName, checkIdentity, isUserError } from './normalize';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { RollupService } from './rollup.service';
 import { FREEMIUM_USER_LIMIT } from './subscription';
@@ -165,19 +165,7 @@ export class MonitoredUserService {
   async list(accountId: number, args: PageArgs): Promise<Page<MonitoredUserEntity>> {
     const request = resolvePage(args, ORDERING, cursorValues.instant);
     const query = this.db.manager.createQueryBuilder(MonitoredUserEntity, 'u').where('u.account_id = :accountId', { accountId });
-    const ascending = !request.backward;
-    if (request.position) {
-      const op = ascending ? '>' : '<';
-      query.andWhere(`(u.first_seen_at ${op} :seen OR (u.first_seen_at = :seen AND u.id ${op} :id))`, {
-        seen: new Date(String(request.position.value)),
-        id: request.position.id,
-      });
-    }
-    const rows = await query
-      .orderBy('u.first_seen_at', ascending ? 'ASC' : 'DESC')
-      .addOrderBy('u.id', ascending ? 'ASC' : 'DESC')
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(query, request, { column: 'u.first_seen_at', id: 'u.id', direction: 'ASC', instant: true });
     return toPage(rows, request, cursorOf);
   }
 

@@ -5,7 +5,7 @@ import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
 import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';
 import { checkEmail, checkOrganizationName, isUserError } from './normalize';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff } from './principal';
 import { RollupService } from './rollup.service';
 import { whereAccountMatches } from './search';
@@ -99,20 +99,7 @@ export class MspService {
       whereAccountMatches(query, search);
       return query;
     };
-    const query = base();
-    const descending = request.backward;
-    if (request.position) {
-      const op = descending ? '<' : '>';
-      query.andWhere(`(a.name_normalized ${op} :value OR (a.name_normalized = :value AND a.id ${op} :id))`, {
-        value: request.position.value,
-        id: request.position.id,
-      });
-    }
-    const rows = await query
-      .orderBy('a.name_normalized', descending ? 'DESC' : 'ASC')
-      .addOrderBy('a.id', descending ? 'DESC' : 'ASC')
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(base(), request, { column: 'a.name_normalized', id: 'a.id', direction: 'ASC' });
     const page = toPage(rows, request, (row) => encodeCursor('MSP_NAME', { value: row.nameNormalized, id: row.id }));
     return { ...page, totalCount: () => base().getCount() };
   }

@@ -1,3 +1,4 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppError } from './errors';
 
 export const PAGE_SIZE_DEFAULT = 20;
@@ -100,4 +101,31 @@ export function toPage<T>(fetched: T[], request: PageRequest, cursorOf: (row: T)
     hasPreviousPage: request.backward ? more : request.position !== null,
     cursorOf,
   };
+}
+
+/** How a keyset list is sorted: by `column`, ties broken by `id`, in `direction` going forward. */
+export interface KeysetOrder {
+  column: string;
+  id: string;
+  direction: 'ASC' | 'DESC';
+  /** The column holds instants: cursors carry them as ISO strings. */
+  instant?: boolean;
+}
+
+/**
+ * Reads the rows of one page: those after the cursor (before it, backward) in the list's order,
+ * one more than the page holds so `toPage` can tell whether another page follows.
+ */
+export function readKeysetRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, request: PageRequest, order: KeysetOrder): Promise<T[]> {
+  const ascending = (order.direction === 'ASC') !== request.backward;
+  if (request.position) {
+    const op = ascending ? '>' : '<';
+    const value = order.instant ? new Date(String(request.position.value)) : request.position.value;
+    query.andWhere(`(${order.column} ${op} :keysetValue OR (${order.column} = :keysetValue AND ${order.id} ${op} :keysetId))`, {
+      keysetValue: value,
+      keysetId: request.position.id,
+    });
+  }
+  const direction = ascending ? 'ASC' : 'DESC';
+  return query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(request.limit + 1).getMany();
 }

@@ -7,7 +7,7 @@ import { Clock, DAY_MS } from './clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage } from './pagination';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff, tenantOf } from './principal';
 import { RollupService } from './rollup.service';
 import { SubscriptionState, subscriptionState } from './subscription';
@@ -199,20 +199,7 @@ export class SupportRequestService {
       if (status) query.andWhere('r.status = :status', { status });
       return query;
     };
-    const newestFirst = !request.backward;
-    const query = base();
-    if (request.position) {
-      const op = newestFirst ? '<' : '>';
-      query.andWhere(`(r.created_at ${op} :at OR (r.created_at = :at AND r.id ${op} :id))`, {
-        at: new Date(String(request.position.value)),
-        id: request.position.id,
-      });
-    }
-    const rows = await query
-      .orderBy('r.created_at', newestFirst ? 'DESC' : 'ASC')
-      .addOrderBy('r.id', newestFirst ? 'DESC' : 'ASC')
-      .limit(request.limit + 1)
-      .getMany();
+    const rows = await readKeysetRows(base(), request, { column: 'r.created_at', id: 'r.id', direction: 'DESC', instant: true });
     const customers = await this.visibleCustomers(principal, rows.map((r) => r.customerId));
     const views = rows.map((r) => ({ request: r, customer: customers.get(r.customerId) ?? null }));
     let counted: Promise<number> | undefined;
