@@ -32,6 +32,23 @@ const EMPTY: Buckets = { paidCount: 0, paidUsers: 0, activeCount: 0, activeUsers
 
 const capped = (users: number) => Math.min(users, FREEMIUM_USER_LIMIT);
 
+/**
+ * A rollup row's buckets moved from its watermark to `now`: trials that ended in between leave
+ * "active" for "expired" (capped users); if the clock stands before the watermark, they return.
+ */
+function bucketsAsOfNow(row: MspRollupEntity, moved: Moved | undefined, now: Date): Buckets {
+  const shift = moved ?? { count: 0, users: 0, cappedUsers: 0 };
+  const sign = row.asOf.getTime() <= now.getTime() ? 1 : -1;
+  return {
+    paidCount: row.paidCount,
+    paidUsers: row.paidUsers,
+    activeCount: row.activeCount - sign * shift.count,
+    activeUsers: row.activeUsers - sign * shift.users,
+    expiredCount: row.expiredCount + sign * shift.count,
+    expiredUsers: row.expiredUsers + sign * shift.cappedUsers,
+  };
+}
+
 /** Which rollup bucket a customer falls in, judged against the rollup's watermark. */
 function bucketsOf(facts: Contribution, asOf: Date): Buckets {
   if (!facts) return EMPTY;
@@ -116,16 +133,14 @@ export class RollupService {
     const moved = await this.endedBetweenWatermarkAndNow(this.db.manager, rows, now);
     const result = new Map<number, MspTotals>();
     for (const row of rows) {
-      const shift = moved.get(row.mspId) ?? { count: 0, users: 0, cappedUsers: 0 };
-      // Past the watermark, ended trials leave "active"; if the clock stands before it, they return.
-      const sign = row.asOf.getTime() <= now.getTime() ? 1 : -1;
+      const current = bucketsAsOfNow(row, moved.get(row.mspId), now);
       result.set(row.mspId, {
-        paid: row.paidCount,
-        paidUsers: row.paidUsers,
-        activeTrials: row.activeCount - sign * shift.count,
-        activeTrialUsers: row.activeUsers - sign * shift.users,
-        expiredTrials: row.expiredCount + sign * shift.count,
-        expiredTrialUsers: row.expiredUsers + sign * shift.cappedUsers,
+        paid: current.paidCount,
+        paidUsers: current.paidUsers,
+        activeTrials: current.activeCount,
+        activeTrialUsers: current.activeUsers,
+        expiredTrials: current.expiredCount,
+        expiredTrialUsers: current.expiredUsers,
       });
     }
     return result;
@@ -153,20 +168,8 @@ export class RollupService {
           await this.lock(manager, mspId);
           const now = this.clock.now();
           const row = await manager.findOneByOrFail(MspRollupEntity, { mspId });
-          const shift = (await this.endedBetweenWatermarkAndNow(manager, [row], now)).get(mspId);
-          const sign = row.asOf.getTime() <= now.getTime() ? 1 : -1;
-          const move = shift ?? { count: 0, users: 0, cappedUsers: 0 };
-          await manager.update(
-            MspRollupEntity,
-            { mspId },
-            {
-              asOf: now,
-              activeCount: row.activeCount - sign * move.count,
-              activeUsers: row.activeUsers - sign * move.users,
-              expiredCount: row.expiredCount + sign * move.count,
-              expiredUsers: row.expiredUsers + sign * move.cappedUsers,
-            },
-          );
+          const moved = (await this.endedBetweenWatermarkAndNow(manager, [row], now)).get(mspId);
+          await manager.update(MspRollupEntity, { mspId }, { asOf: now, ...bucketsAsOfNow(row, moved, now) });
         });
         advanced += 1;
         lastId = Number(mspId);
