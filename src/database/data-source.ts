@@ -181,37 +181,29 @@ export function applyEngineCollations(dataSource: DataSource): void {
 }
 
 export function createDataSource(options: DatabaseOptions): DataSource {
-  const logger = new CountingLogger(options.log);
+  // Both engines: the schema comes from the migrations only, each in its own transaction.
+  const common = {
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logger: new CountingLogger(options.log),
+    maxQueryExecutionTime: 1000,
+  };
   if (options.url) {
     return new DataSource({
+      ...common,
       type: 'mysql',
       url: options.url,
       timezone: 'Z',
       charset: 'utf8mb4',
-      entities,
-      migrations,
-      migrationsTransactionMode: 'each',
-      synchronize: false,
-      logger,
-      maxQueryExecutionTime: 1000,
       poolSize: options.poolSize ?? 10,
       extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: 5000, waitForConnections: true },
     });
   }
   const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return new DataSource({
-    type: 'better-sqlite3',
-    database: file,
-    enableWAL: file !== ':memory:',
-    timeout: 5000,
-    entities,
-    migrations,
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    logger,
-    maxQueryExecutionTime: 1000,
-  });
+  return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: file !== ':memory:', timeout: 5000 });
 }
 
 /** Connects, applies the engine's collations and runs pending migrations. */
