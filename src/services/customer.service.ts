@@ -6,7 +6,7 @@ import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameT
 import { AuditAction, AuditService } from './audit.service';
 import { Clock, DAY_MS } from './clock';
 import { EmailVerificationService } from './email-verification.service';
-import { toGlobalId } from './global-id';
+import { accountNumberOf, toGlobalId } from './global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
@@ -214,6 +214,12 @@ export class CustomerService {
     const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where({ id: In([...ids]), kind: AccountKind.CUSTOMER });
     this.scope(query, principal, { removedForStaff: true });
     return new Map((await query.getMany()).map((a) => [a.id, a]));
+  }
+
+  /** A current customer by global id within the caller's tenant, or null (a malformed id is an unknown id). */
+  async findByGlobalId(principal: Principal, customerId: string): Promise<AccountEntity | null> {
+    const accountNumber = accountNumberOf(customerId, 'CustomerAccount');
+    return accountNumber === null ? null : this.findByAccountNumber(principal, accountNumber);
   }
 
   /** A current (not removed) customer by account number within the caller's tenant, or null: what mutations act on. */

@@ -5,7 +5,7 @@ import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
+import { rowIdOf, toGlobalId } from './global-id';
 import { checkDisplayName, checkIdentity, isUserError } from './normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
@@ -55,8 +55,7 @@ export class MonitoredUserService {
     const displayName = input.displayName == null ? null : checkDisplayName(input.displayName);
     const invalid = [identity, displayName].filter(isUserError);
     if (invalid.length > 0 || isUserError(identity) || isUserError(displayName)) return failure(...invalid);
-    const accountNumber = accountNumberOf(input.customerId, 'CustomerAccount');
-    const customer = accountNumber === null ? null : await this.customers.findByAccountNumber(principal, accountNumber);
+    const customer = await this.customers.findByGlobalId(principal, input.customerId);
     if (!customer?.mspId) return failure(customerNotFound());
     const mspId = customer.mspId;
 

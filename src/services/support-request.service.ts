@@ -6,7 +6,7 @@ import { AuditAction, AuditService } from './audit.service';
 import { Clock, DAY_MS } from './clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { accountNumberOf, rowIdOf, toGlobalId } from './global-id';
+import { rowIdOf, toGlobalId } from './global-id';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { RollupService } from './rollup.service';
@@ -238,8 +238,7 @@ export class SupportRequestService {
     const note = checkNote(input.note);
     const errors = isError(note) ? [...invalid, note] : invalid;
     if (errors.length > 0 || isError(note)) return failure(...errors);
-    const accountNumber = accountNumberOf(input.customerId, 'CustomerAccount');
-    const found = accountNumber === null ? null : await this.customers.findByAccountNumber(principal, accountNumber);
+    const found = await this.customers.findByGlobalId(principal, input.customerId);
     if (!found || found.mspId !== mspId) return failure(customerNotFound());
 
     try {
