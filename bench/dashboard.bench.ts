@@ -8,7 +8,7 @@ import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../
 import { buildApp } from '../src/http/app';
 import { createServices, Services } from '../src/services';
 import { DAY_MS, ManualClock } from '../src/services/clock';
-import { FREEMIUM_USER_LIMIT } from '../src/services/subscription';
+import { FREEMIUM_USER_LIMIT } from '../src/services/subscription/subscription-rule';
 
 /**
  * The dashboard query's cost for a small and a large MSP, in one process (Fastify inject,

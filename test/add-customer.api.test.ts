@@ -378,14 +378,14 @@ describeEachEngine('addCustomer', (api) => {
       const t = tag();
       const input = { adminEmail: `gone-${t}@example.com`, organizationName: `Gone ${t}`, idempotencyKey: `key-${t}` };
       const first = await add(msp.key, input);
-      const removed = await api().services.support.removeCustomer(staff, { customerId: first.customer.id, reason: 'test' });
+      const removed = await api().services.staffOperations.removeCustomer(staff, { customerId: first.customer.id, reason: 'test' });
       expect(removed.ok).toBe(true);
       // The removed customer's email stays taken, so the retry is refused, and shows nothing of it.
       const afterRemoval = await add(msp.key, input);
       expect(afterRemoval.customer).toBeNull();
       expect(afterRemoval.userErrors).toEqual([expect.objectContaining({ code: 'EMAIL_TAKEN' })]);
       // Purged, the email is free: the same request adds a new customer, not the purged one.
-      expect((await api().services.support.purgeCustomer(staff, { customerId: first.customer.id })).ok).toBe(true);
+      expect((await api().services.staffOperations.purgeCustomer(staff, { customerId: first.customer.id })).ok).toBe(true);
       const afterPurge = await add(msp.key, input);
       expect(afterPurge.userErrors).toEqual([]);
       expect(afterPurge.customer.id).not.toBe(first.customer.id);

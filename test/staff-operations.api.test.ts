@@ -110,14 +110,14 @@ describeEachEngine('staff operations', (api) => {
 
   async function paidCustomer(msp: TestMsp, users: number, seats = 10): Promise<TestCustomer> {
     const customer = await msp.addCustomer({ users });
-    const outcome = await api().services.support.upgradeToPaid(staffPrincipal, { customerId: customer.id, licensedSeats: seats });
+    const outcome = await api().services.staffOperations.upgradeToPaid(staffPrincipal, { customerId: customer.id, licensedSeats: seats });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
     return customer;
   }
 
   async function removedCustomer(msp: TestMsp, overrides: { users?: number; name?: string; externalId?: string; email?: string } = {}) {
     const customer = await msp.addCustomer(overrides);
-    const outcome = await api().services.support.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test removal' });
+    const outcome = await api().services.staffOperations.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test removal' });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
     return customer;
   }
@@ -156,7 +156,7 @@ describeEachEngine('staff operations', (api) => {
     it('refuses the services themselves to a non-staff principal', async () => {
       const msp = await api().makeMsp();
       const customer = await msp.addCustomer();
-      await expect(api().services.support.upgradeToPaid(msp.principal, { customerId: customer.id, licensedSeats: 1 })).rejects.toMatchObject({
+      await expect(api().services.staffOperations.upgradeToPaid(msp.principal, { customerId: customer.id, licensedSeats: 1 })).rejects.toMatchObject({
         code: 'FORBIDDEN',
       });
     });
@@ -502,7 +502,7 @@ describeEachEngine('staff operations', (api) => {
       await customer.registerUser(`purged-user-${row.id}`);
       await customer.registerUser(`purged-user-${Number(row.id) + 1}`);
       expect(first).toBeTruthy();
-      expect((await api().services.support.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test' })).ok).toBe(true);
+      expect((await api().services.staffOperations.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test' })).ok).toBe(true);
       expect(await succeed(PURGE, { customerId: customer.id })).toMatchObject({ userCount: 3 });
       const users = await api().db.dataSource.query('SELECT id, identity, identity_key FROM monitored_users WHERE account_id = ? ORDER BY id', [customer.entity.id]);
       expect(users.map((u: { id: number; identity: string; identity_key: string }) => [u.identity, u.identity_key])).toEqual(
@@ -576,7 +576,7 @@ describeEachEngine('staff operations', (api) => {
       const customer = await msp.addCustomer({ users: 2 });
       const paid = await paidCustomer(msp, 1);
       const before = await snapshot();
-      const support = api().services.support;
+      const support = api().services.staffOperations;
       const rollback = new Error('caller rolls back');
       await expect(
         api().db.transaction(async (manager) => {

@@ -1,9 +1,9 @@
 import { registerEnumType } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
-import { CustomerOrderField, OrderDirection } from '../services/customer.service';
+import { CustomerOrderField, OrderDirection } from '../services/customers/customer.service';
 import { AuditAction } from '../services/audit.service';
 import { UserErrorCode } from '../services/errors';
-import { Plan, SubscriptionState } from '../services/subscription';
+import { Plan, SubscriptionState } from '../services/subscription/subscription-rule';
 
 export { ApiKeyRole, AuditAction, CustomerOrderField, OrderDirection, Plan, SubscriptionState, UserErrorCode };
 

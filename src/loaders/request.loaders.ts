@@ -3,8 +3,8 @@ import { In } from 'typeorm';
 import { AccountEntity, AccountKind, MonitoredUserEntity } from '../entities';
 import { Services } from '../services';
 import { Principal, tenantOf } from '../services/principal';
-import { FirstPage } from '../services/monitored-user.service';
-import { MspTotals } from '../services/rollup.service';
+import { FirstPage } from '../services/customers/monitored-user.service';
+import { MspTotals } from '../services/subscription/rollup.service';
 
 /** A customer's first page of users, of a given size. */
 export interface FirstPageKey {

@@ -7,7 +7,7 @@ import { EmailVerificationResolver } from './email-verification.resolver';
 import { MonitoredUserResolver } from './monitored-user.resolver';
 import { MspResolver } from './msp.resolver';
 import { NodeResolver } from './node.resolver';
-import { StaffOperationsResolver } from './staff.resolver';
+import { StaffOperationsResolver } from './staff-operations.resolver';
 import { SupportRequestResolver } from './support-request.resolver';
 
 export const resolvers = [

@@ -3,7 +3,7 @@ import { RequestContext, principalOf } from '../graphql/context';
 import { RegisterMonitoredUserInput, RemoveMonitoredUserInput } from '../graphql/inputs/customer.inputs';
 import { MonitoredUser } from '../graphql/types/monitored-user.type';
 import { RegisterMonitoredUserPayload, RemoveMonitoredUserPayload, payloadParts } from '../graphql/types/payloads.type';
-import { SubscriptionState, subscriptionState } from '../services/subscription';
+import { SubscriptionState, subscriptionState } from '../services/subscription/subscription-rule';
 import { WRITERS } from './roles';
 
 @Resolver(() => MonitoredUser)

@@ -8,7 +8,7 @@ import { CustomersArgs } from '../graphql/inputs/customer.inputs';
 import { connectionTypes } from '../graphql/types/connection';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
-import { CustomerPage } from '../services/customer.service';
+import { CustomerPage } from '../services/customers/customer.service';
 import { AppError } from '../services/errors';
 import { isStaff } from '../services/principal';
 import { Page } from '../services/pagination';

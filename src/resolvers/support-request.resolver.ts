@@ -22,7 +22,7 @@ import {
   SupportRequestConnection,
 } from '../graphql/types/support-request.type';
 import { Outcome } from '../services/errors';
-import { SupportRequestView } from '../services/support-request.service';
+import { SupportRequestView } from '../services/support/support-request.service';
 
 /** The payload parts of a support-request mutation. */
 function payload(outcome: Outcome<SupportRequestView>, context: RequestContext) {

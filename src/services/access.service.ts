@@ -3,7 +3,7 @@ import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
-import { CustomerService } from './customer.service';
+import { CustomerService } from './customers/customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf, toGlobalId } from './global-id';
 import { Principal } from './principal';

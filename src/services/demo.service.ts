@@ -2,11 +2,11 @@ import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyRole, StoredPlan } from '../entities';
 import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
-import { CustomerService } from './customer.service';
-import { MonitoredUserService } from './monitored-user.service';
+import { CustomerService } from './customers/customer.service';
+import { MonitoredUserService } from './customers/monitored-user.service';
 import { MspService } from './msp.service';
 import { Principal } from './principal';
-import { RollupService } from './rollup.service';
+import { RollupService } from './subscription/rollup.service';
 import { toGlobalId } from './global-id';
 
 export const DEMO_MSP_EMAIL = 'admin@demo-msp.example';

@@ -3,16 +3,16 @@ import { AccessService } from './access.service';
 import { ApiKeyService } from './api-key.service';
 import { AuditService } from './audit.service';
 import { Clock } from './clock';
-import { CustomerService } from './customer.service';
-import { CustomerUpdateService } from './customer-update.service';
+import { CustomerService } from './customers/customer.service';
+import { CustomerUpdateService } from './customers/customer-update.service';
 import { DemoService } from './demo.service';
 import { EmailVerificationService } from './email-verification.service';
 import { MailLog, MailService } from './mail.service';
-import { MonitoredUserService } from './monitored-user.service';
+import { MonitoredUserService } from './customers/monitored-user.service';
 import { MspService } from './msp.service';
-import { RollupService } from './rollup.service';
-import { SupportRequestService } from './support-request.service';
-import { SupportService } from './support.service';
+import { RollupService } from './subscription/rollup.service';
+import { SupportRequestService } from './support/support-request.service';
+import { StaffOperationsService } from './support/staff-operations.service';
 
 export interface ServiceSettings {
   trialLengthDays: number;
@@ -43,7 +43,7 @@ export interface Services {
   demo: DemoService;
   mail: MailService;
   verification: EmailVerificationService;
-  support: SupportService;
+  staffOperations: StaffOperationsService;
   supportRequests: SupportRequestService;
   access: AccessService;
 }
@@ -57,10 +57,10 @@ export function createServices(db: Database, clock: Clock, settings: ServiceSett
   const verification = new EmailVerificationService(db, clock, audit, mail, settings.appUrl);
   const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
   const customerUpdates = new CustomerUpdateService(db, rollups, audit, verification);
-  const support = new SupportService(db, clock, rollups, audit, customers);
-  const supportRequests = new SupportRequestService(db, clock, audit, support, customers, rollups);
+  const staffOperations = new StaffOperationsService(db, clock, rollups, audit, customers);
+  const supportRequests = new SupportRequestService(db, clock, audit, staffOperations, customers, rollups);
   const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);
   const monitoredUsers = new MonitoredUserService(db, clock, rollups, audit, customers);
   const demo = new DemoService(db, clock, msps, customers, monitoredUsers, rollups, apiKeys);
-  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, customerUpdates, monitoredUsers, demo, mail, verification, support, supportRequests, access };
+  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, customerUpdates, monitoredUsers, demo, mail, verification, staffOperations, supportRequests, access };
 }

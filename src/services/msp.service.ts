@@ -1,13 +1,13 @@
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyRole, StoredPlan } from '../entities';
-import { emailTaken, emailTakenError, insertAccount } from './account-store';
+import { emailTaken, emailTakenError, insertAccount } from './account-insert';
 import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
 import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';
 import { checkEmail, checkOrganizationName, isUserError } from './normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff } from './principal';
-import { RollupService } from './rollup.service';
+import { RollupService } from './subscription/rollup.service';
 import { whereAccountMatches } from './search';
 
 export interface NewMsp {

@@ -182,7 +182,7 @@ export class TestCustomer {
   /** Support's upgrade to a paid subscription, through the real service with a staff principal. */
   async makePaid(seats: number): Promise<void> {
     const staff: Principal = { keyId: 0, keyPrefix: 'test', role: ApiKeyRole.STAFF, mspId: null };
-    const outcome = await this.msp.api.services.support.upgradeToPaid(staff, { customerId: this.id, licensedSeats: seats });
+    const outcome = await this.msp.api.services.staffOperations.upgradeToPaid(staff, { customerId: this.id, licensedSeats: seats });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
   }
 

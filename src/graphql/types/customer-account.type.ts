@@ -9,7 +9,7 @@ import {
   seatOverage,
   subscriptionState,
   trialDaysRemaining,
-} from '../../services/subscription';
+} from '../../services/subscription/subscription-rule';
 import { Plan, SubscriptionState } from '../enums';
 import { Node } from './node.type';
 

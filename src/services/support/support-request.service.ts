@@ -1,17 +1,17 @@
 import { EntityManager, In } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, SupportRequestEntity, StoredPlan } from '../entities';
-import { SupportRequestKind, SupportRequestStatus } from '../entities/enums';
-import { AuditAction, AuditService } from './audit.service';
-import { Clock, DAY_MS } from './clock';
-import { CustomerService } from './customer.service';
-import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { rowIdOf, toGlobalId } from './global-id';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
-import { Principal, tenantOf } from './principal';
-import { RollupService } from './rollup.service';
-import { SubscriptionState, subscriptionState } from './subscription';
-import { SEATS_MAX, SupportService } from './support.service';
+import { Database } from '../../database/data-source';
+import { AccountEntity, SupportRequestEntity, StoredPlan } from '../../entities';
+import { SupportRequestKind, SupportRequestStatus } from '../../entities/enums';
+import { AuditAction, AuditService } from '../audit.service';
+import { Clock, DAY_MS } from '../clock';
+import { CustomerService } from '../customers/customer.service';
+import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
+import { rowIdOf, toGlobalId } from '../global-id';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
+import { Principal, tenantOf } from '../principal';
+import { RollupService } from '../subscription/rollup.service';
+import { SubscriptionState, subscriptionState } from '../subscription/subscription-rule';
+import { SEATS_MAX, StaffOperationsService } from './staff-operations.service';
 
 export const NOTE_MAX = 1000;
 export const EXTENSION_DAYS_MAX = 90;
@@ -92,7 +92,7 @@ export class SupportRequestService {
     readonly db: Database,
     readonly clock: Clock,
     readonly audit: AuditService,
-    readonly support: SupportService,
+    readonly staffOperations: StaffOperationsService,
     readonly customers: CustomerService,
     private readonly rollups: RollupService,
   ) {}
@@ -155,12 +155,12 @@ export class SupportRequestService {
       let outcome: Outcome<AccountEntity>;
       switch (request.kind) {
         case SupportRequestKind.UPGRADE:
-          outcome = await this.support.upgradeToPaid(principal, { customerId, licensedSeats: request.licensedSeats ?? 0 }, manager);
+          outcome = await this.staffOperations.upgradeToPaid(principal, { customerId, licensedSeats: request.licensedSeats ?? 0 }, manager);
           break;
         case SupportRequestKind.TRIAL_EXTENSION: {
           const from = Math.max(now.getTime(), customer.trialEndsAt?.getTime() ?? 0);
           const trialEndsAt = new Date(from + (request.days ?? 0) * DAY_MS);
-          outcome = await this.support.setTrialEnd(principal, { customerId, trialEndsAt }, manager);
+          outcome = await this.staffOperations.setTrialEnd(principal, { customerId, trialEndsAt }, manager);
           break;
         }
         case SupportRequestKind.REMOVAL: {
@@ -168,7 +168,7 @@ export class SupportRequestService {
           const refused = customer.removedAt ? null : notExpired(customer, now);
           if (refused) throw new UserErrorsAbort([{ ...refused, field: ['input', 'id'] }]);
           const reason = request.note ?? DEFAULT_REMOVAL_REASON;
-          outcome = await this.support.removeCustomer(principal, { customerId, reason }, manager);
+          outcome = await this.staffOperations.removeCustomer(principal, { customerId, reason }, manager);
           break;
         }
       }

@@ -1,15 +1,15 @@
 import { EntityManager } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, AccountKind, EmailVerificationEntity, MailOutboxEntity, MonitoredUserEntity, StoredPlan } from '../entities';
-import { AuditAction, AuditService } from './audit.service';
-import { Clock, DAY_MS } from './clock';
-import { CustomerService } from './customer.service';
-import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { accountNumberOf, toGlobalId } from './global-id';
-import { textKey } from './normalize';
-import { Principal, isStaff } from './principal';
-import { RollupService } from './rollup.service';
-import { subscriptionState } from './subscription';
+import { Database } from '../../database/data-source';
+import { AccountEntity, AccountKind, EmailVerificationEntity, MailOutboxEntity, MonitoredUserEntity, StoredPlan } from '../../entities';
+import { AuditAction, AuditService } from '../audit.service';
+import { Clock, DAY_MS } from '../clock';
+import { CustomerService } from '../customers/customer.service';
+import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
+import { accountNumberOf, toGlobalId } from '../global-id';
+import { textKey } from '../normalize';
+import { Principal, isStaff } from '../principal';
+import { RollupService } from '../subscription/rollup.service';
+import { subscriptionState } from '../subscription/subscription-rule';
 
 export const SEATS_MAX = 1_000_000;
 /** How far ahead staff may set a trial's end. */
@@ -62,7 +62,7 @@ export const PURGED_USER_PREFIX = 'purged-user-';
  * transaction: its own, or the caller's `manager` (an approved support request), in which case
  * user errors come back as a failed outcome with nothing written and the caller rolls back.
  */
-export class SupportService {
+export class StaffOperationsService {
   constructor(
     readonly db: Database,
     readonly clock: Clock,

@@ -1,8 +1,8 @@
 import { Brackets, EntityManager, In } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, MspRollupEntity, StoredPlan } from '../entities';
-import { Clock } from './clock';
-import { FREEMIUM_USER_LIMIT, SubscriptionFacts } from './subscription';
+import { Database } from '../../database/data-source';
+import { AccountEntity, MspRollupEntity, StoredPlan } from '../../entities';
+import { Clock } from '../clock';
+import { FREEMIUM_USER_LIMIT, SubscriptionFacts } from './subscription-rule';
 
 /** One MSP's customers and monitored users by subscription state. */
 export interface MspTotals {

@@ -39,7 +39,7 @@ export class StaffOperationsResolver {
       'Turns a trial (active or expired) into a paid subscription with the given seats; its monitored users count as billable at once. Staff only.',
   })
   async upgradeToPaid(@Arg('input', { description: 'The trial and its seats.' }) input: UpgradeToPaidInput, @Ctx() context: RequestContext): Promise<UpgradeToPaidPayload> {
-    return customerPayload(await context.services.support.upgradeToPaid(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.upgradeToPaid(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
@@ -48,7 +48,7 @@ export class StaffOperationsResolver {
     @Arg('input', { description: 'The paid customer and its seats.' }) input: SetLicensedSeatsInput,
     @Ctx() context: RequestContext,
   ): Promise<SetLicensedSeatsPayload> {
-    return customerPayload(await context.services.support.setLicensedSeats(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.setLicensedSeats(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
@@ -57,7 +57,7 @@ export class StaffOperationsResolver {
       "Moves a trial's end: later extends it (an expired trial becomes active again and all its users count again); a time already past ends it. Staff only.",
   })
   async setTrialEnd(@Arg('input', { description: 'The trial and its new end.' }) input: SetTrialEndInput, @Ctx() context: RequestContext): Promise<SetTrialEndPayload> {
-    return customerPayload(await context.services.support.setTrialEnd(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.setTrialEnd(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
@@ -66,13 +66,13 @@ export class StaffOperationsResolver {
       "Removes a customer (a soft delete): it leaves its MSP's lists, counts and totals, and its organization name and external id are free again; its row, users and email stay. A paid customer needs a reason. Staff only.",
   })
   async removeCustomer(@Arg('input', { description: 'The customer and why.' }) input: RemoveCustomerInput, @Ctx() context: RequestContext): Promise<RemoveCustomerPayload> {
-    return customerPayload(await context.services.support.removeCustomer(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.removeCustomer(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
   @Mutation(() => RestoreCustomerPayload, { description: 'Lists a removed customer again, with its users back in the totals (not once purged: CUSTOMER_PURGED). Staff only.' })
   async restoreCustomer(@Arg('input', { description: 'The removed customer.' }) input: RestoreCustomerInput, @Ctx() context: RequestContext): Promise<RestoreCustomerPayload> {
-    return customerPayload(await context.services.support.restoreCustomer(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.restoreCustomer(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
@@ -81,7 +81,7 @@ export class StaffOperationsResolver {
       "Replaces a removed customer's personal data (admin email, organization name, external id, its users' identities and names) with anonymous placeholders; counts and the audit trail stay, and the email is free again. Cannot be undone. Staff only.",
   })
   async purgeCustomer(@Arg('input', { description: 'The removed customer.' }) input: PurgeCustomerInput, @Ctx() context: RequestContext): Promise<PurgeCustomerPayload> {
-    return customerPayload(await context.services.support.purgeCustomer(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.purgeCustomer(principalOf(context), input), context);
   }
 
   @Authorized(ApiKeyRole.STAFF)
@@ -92,6 +92,6 @@ export class StaffOperationsResolver {
     @Arg('input', { description: 'The standalone account and the MSP.' }) input: LinkStandaloneAccountInput,
     @Ctx() context: RequestContext,
   ): Promise<LinkStandaloneAccountPayload> {
-    return customerPayload(await context.services.support.linkStandaloneAccount(principalOf(context), input), context);
+    return customerPayload(await context.services.staffOperations.linkStandaloneAccount(principalOf(context), input), context);
   }
 }

@@ -1,14 +1,14 @@
 import { EntityManager, IsNull } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, AccountKind } from '../entities';
-import { emailTaken, emailTakenError, externalIdTakenError, nameTakenError } from './account-store';
-import { AuditAction, AuditService } from './audit.service';
-import { EmailVerificationService, accountTarget } from './email-verification.service';
-import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { accountNumberOf } from './global-id';
-import { EXTERNAL_ID_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
-import { Principal } from './principal';
-import { RollupService } from './rollup.service';
+import { Database } from '../../database/data-source';
+import { AccountEntity, AccountKind } from '../../entities';
+import { emailTaken, emailTakenError, externalIdTakenError, nameTakenError } from '../account-insert';
+import { AuditAction, AuditService } from '../audit.service';
+import { EmailVerificationService, accountTarget } from '../email-verification.service';
+import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
+import { accountNumberOf } from '../global-id';
+import { EXTERNAL_ID_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
+import { Principal } from '../principal';
+import { RollupService } from '../subscription/rollup.service';
 
 /** Null or omitted: unchanged. An empty `externalId` (after trimming) clears it. */
 export interface UpdateCustomerInput {

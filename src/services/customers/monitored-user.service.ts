@@ -1,16 +1,16 @@
 import { In } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../entities';
-import { AuditAction, AuditService } from './audit.service';
-import { Clock } from './clock';
+import { Database } from '../../database/data-source';
+import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../../entities';
+import { AuditAction, AuditService } from '../audit.service';
+import { Clock } from '../clock';
 import { CustomerService } from './customer.service';
-import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { rowIdOf, toGlobalId } from './global-id';
-import { checkDisplayName, checkIdentity, isUserError } from './normalize';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
-import { Principal, tenantOf } from './principal';
-import { RollupService } from './rollup.service';
-import { FREEMIUM_USER_LIMIT } from './subscription';
+import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
+import { rowIdOf, toGlobalId } from '../global-id';
+import { checkDisplayName, checkIdentity, isUserError } from '../normalize';
+import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
+import { Principal, tenantOf } from '../principal';
+import { RollupService } from '../subscription/rollup.service';
+import { FREEMIUM_USER_LIMIT } from '../subscription/subscription-rule';
 
 export interface RegisterMonitoredUserInput {
   customerId: string;

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { Database } from '../database/data-source';
-import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../entities';
-import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameTakenError } from './account-store';
-import { AuditAction, AuditService } from './audit.service';
-import { Clock, DAY_MS } from './clock';
-import { EmailVerificationService } from './email-verification.service';
-import { accountNumberOf, toGlobalId } from './global-id';
-import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
-import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
-import { Principal, tenantOf } from './principal';
-import { MspTotals, RollupService } from './rollup.service';
-import { whereAccountMatches } from './search';
-import { FREEMIUM_USER_LIMIT, SubscriptionState } from './subscription';
+import { Database } from '../../database/data-source';
+import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../../entities';
+import { emailTaken, emailTakenError, externalIdTakenError, insertAccount, nameTakenError } from '../account-insert';
+import { AuditAction, AuditService } from '../audit.service';
+import { Clock, DAY_MS } from '../clock';
+import { EmailVerificationService } from '../email-verification.service';
+import { accountNumberOf, toGlobalId } from '../global-id';
+import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
+import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
+import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
+import { Principal, tenantOf } from '../principal';
+import { MspTotals, RollupService } from '../subscription/rollup.service';
+import { whereAccountMatches } from '../search';
+import { FREEMIUM_USER_LIMIT, SubscriptionState } from '../subscription/subscription-rule';
 
 export const IDEMPOTENCY_TTL_MS = DAY_MS;
 

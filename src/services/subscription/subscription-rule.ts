@@ -1,5 +1,5 @@
-import { DAY_MS } from './clock';
-import { StoredPlan } from '../entities/enums';
+import { DAY_MS } from '../clock';
+import { StoredPlan } from '../../entities/enums';
 
 /** Where a customer stands, derived from what is stored and the clock. */
 export enum SubscriptionState {
