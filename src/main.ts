@@ -4,11 +4,10 @@ import { openDatabase } from './database/data-source';
 import { ensureDemo } from './demo/demo-key';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logger';
+import { startPeriodicJobs } from './jobs/periodic-jobs';
 import { createServices } from './services';
 import { systemClock } from './services/clock';
 import { join } from 'node:path';
-
-const EXPIRY_PASS_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Starts the API: stdout carries only the ready line (and the demo key); logs go to stderr. */
 async function main(): Promise<void> {
@@ -61,28 +60,14 @@ async function main(): Promise<void> {
   process.stdout.write(`Command Center API ready at http://localhost:${port}/graphql\n`);
   if (demo) process.stdout.write(`Demo MSP API key: ${demo.apiKey}\n`);
 
-  const expiryPass = setInterval(() => {
-    services.rollups.advance().then(
-      (count) => log.debug({ msps: count }, 'expiry pass done'),
-      (error: unknown) => log.error({ err: error }, 'expiry pass failed'),
-    );
-    services.mail.deliverPending().then(
-      (count) => count > 0 && log.info({ delivered: count }, 'delivered mail left over from an interrupted process'),
-      (error: unknown) => log.error({ err: error }, 'mail redelivery failed'),
-    );
-    services.audit.purgeExpired().then(
-      (count) => log.info({ purged: count, retentionDays: config.auditRetentionDays }, 'audit retention pass done'),
-      (error: unknown) => log.error({ err: error }, 'audit retention pass failed'),
-    );
-  }, EXPIRY_PASS_INTERVAL_MS);
-  expiryPass.unref();
+  const stopPeriodicJobs = startPeriodicJobs(services, log);
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
-    clearInterval(expiryPass);
+    stopPeriodicJobs();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     app

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
-import { CustomerOrderField, OrderDirection } from '../services/customers/customer.service';
+import { CustomerOrderField, OrderDirection } from '../services/customers/customer-list.service';
 import { AuditAction } from '../services/audit.service';
 import { UserErrorCode } from '../services/errors';
 import { Plan, SubscriptionState } from '../services/subscription/subscription-rule';

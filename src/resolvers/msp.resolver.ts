@@ -8,7 +8,7 @@ import { CustomersArgs } from '../graphql/inputs/customer.inputs';
 import { connectionTypes } from '../graphql/types/connection';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
-import { CustomerPage } from '../services/customers/customer.service';
+import { CustomerPage } from '../services/customers/customer-list.service';
 import { AppError } from '../services/errors';
 import { isStaff } from '../services/principal';
 import { Page } from '../services/pagination';
@@ -87,7 +87,7 @@ export class MspResolver {
       await recordRefusal(context, 'Msp.customers(includeRemoved)', [ApiKeyRole.STAFF]);
       throw new AppError('FORBIDDEN', 'Only staff keys may list removed customers (`includeRemoved`).');
     }
-    const page = await context.services.customers.listCustomers(
+    const page = await context.services.customerList.listCustomers(
       msp.entity.id,
       { state: args.state, search: args.search, includeRemoved: args.includeRemoved },
       order,

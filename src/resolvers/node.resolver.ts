@@ -51,7 +51,7 @@ export class NodeResolver {
         return found ? new MonitoredUser(found.user) : null;
       }
       case 'SupportRequest': {
-        const view = (await context.services.supportRequests.findByIds(principalOf(context), [Number(parsed.key)])).get(Number(parsed.key));
+        const view = (await context.services.supportRequestList.findByIds(principalOf(context), [Number(parsed.key)])).get(Number(parsed.key));
         return view ? new SupportRequest(view, context.now) : null;
       }
       case 'ApiKey': {

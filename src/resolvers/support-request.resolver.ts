@@ -22,7 +22,7 @@ import {
   SupportRequestConnection,
 } from '../graphql/types/support-request.type';
 import { Outcome } from '../services/errors';
-import { SupportRequestView } from '../services/support/support-request.service';
+import { SupportRequestView } from '../services/support/support-request-list.service';
 
 /** The payload parts of a support-request mutation. */
 function payload(outcome: Outcome<SupportRequestView>, context: RequestContext) {
@@ -39,14 +39,14 @@ export class SupportRequestResolver {
     description: "The support requests the MSP filed, newest first; optionally only those in one status.",
   })
   async mspSupportRequests(@Root() msp: Msp, @Args() args: SupportRequestsArgs, @Ctx() context: RequestContext): Promise<SupportRequestConnection> {
-    const page = await context.services.supportRequests.list(principalOf(context), msp.entity.id, args.status, args);
+    const page = await context.services.supportRequestList.list(principalOf(context), msp.entity.id, args.status, args);
     return new SupportRequestConnection(page, context.now);
   }
 
   @Authorized(ApiKeyRole.STAFF)
   @Query(() => SupportRequestConnection, { description: "Every MSP's support requests, newest first (staff only); optionally only those in one status." })
   async supportRequests(@Args() args: SupportRequestsArgs, @Ctx() context: RequestContext): Promise<SupportRequestConnection> {
-    const page = await context.services.supportRequests.list(principalOf(context), null, args.status, args);
+    const page = await context.services.supportRequestList.list(principalOf(context), null, args.status, args);
     return new SupportRequestConnection(page, context.now);
   }
 

@@ -4,6 +4,7 @@ import { ApiKeyService } from './api-key.service';
 import { AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customers/customer.service';
+import { CustomerListService } from './customers/customer-list.service';
 import { CustomerUpdateService } from './customers/customer-update.service';
 import { DemoService } from './demo.service';
 import { EmailVerificationService } from './email-verification.service';
@@ -12,6 +13,7 @@ import { MonitoredUserService } from './customers/monitored-user.service';
 import { MspService } from './msp.service';
 import { RollupService } from './subscription/rollup.service';
 import { SupportRequestService } from './support/support-request.service';
+import { SupportRequestListService } from './support/support-request-list.service';
 import { StaffOperationsService } from './support/staff-operations.service';
 
 export interface ServiceSettings {
@@ -38,6 +40,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   msps: MspService;
   customers: CustomerService;
+  customerList: CustomerListService;
   customerUpdates: CustomerUpdateService;
   monitoredUsers: MonitoredUserService;
   demo: DemoService;
@@ -45,6 +48,7 @@ export interface Services {
   verification: EmailVerificationService;
   staffOperations: StaffOperationsService;
   supportRequests: SupportRequestService;
+  supportRequestList: SupportRequestListService;
   access: AccessService;
 }
 
@@ -56,11 +60,13 @@ export function createServices(db: Database, clock: Clock, settings: ServiceSett
   const mail = new MailService(db, clock, settings.smtpUrl, settings.smtpFrom ?? 'Command Center <no-reply@command-center.invalid>', settings.mailLog);
   const verification = new EmailVerificationService(db, clock, audit, mail, settings.appUrl);
   const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays);
+  const customerList = new CustomerListService(db, clock);
   const customerUpdates = new CustomerUpdateService(db, rollups, audit, verification);
   const staffOperations = new StaffOperationsService(db, clock, rollups, audit, customers);
   const supportRequests = new SupportRequestService(db, clock, audit, staffOperations, customers, rollups);
+  const supportRequestList = new SupportRequestListService(db, customers);
   const access = new AccessService(db, clock, audit, customers, settings.accessTokenSecret, settings.appUrl);
   const monitoredUsers = new MonitoredUserService(db, clock, rollups, audit, customers);
   const demo = new DemoService(db, clock, msps, customers, monitoredUsers, rollups, apiKeys);
-  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, customerUpdates, monitoredUsers, demo, mail, verification, staffOperations, supportRequests, access };
+  return { db, clock, settings, rollups, audit, apiKeys, msps, customers, customerList, customerUpdates, monitoredUsers, demo, mail, verification, staffOperations, supportRequests, supportRequestList, access };
 }

@@ -2,7 +2,7 @@ import { Node } from './node.type';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SupportRequestKind, SupportRequestStatus } from '../../entities/enums';
 import { toGlobalId } from '../../services/global-id';
-import { SupportRequestPage, SupportRequestView } from '../../services/support/support-request.service';
+import { SupportRequestPage, SupportRequestView } from '../../services/support/support-request-list.service';
 import { connectionTypes } from './connection';
 import { CustomerAccount } from './customer-account.type';
 import { UserErrorType } from './user-error.type';

@@ -1,12 +1,12 @@
 import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, AccountKind, EmailVerificationEntity, MailOutboxEntity, MonitoredUserEntity, StoredPlan } from '../../entities';
+import { AccountEntity, AccountKind, StoredPlan } from '../../entities';
+import { anonymizeCustomer } from './customer-purge';
 import { AuditAction, AuditService } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { CustomerService } from '../customers/customer.service';
 import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { accountNumberOf, toGlobalId } from '../global-id';
-import { textKey } from '../normalize';
 import { Principal, isStaff } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { subscriptionState } from '../subscription/subscription-rule';
@@ -49,11 +49,6 @@ const abort = (field: string, code: UserErrorCode, message: string): never => {
 const notFound = (field = 'customerId') => userError(field, UserErrorCode.NOT_FOUND, 'No customer with this id.');
 const removedError = () =>
   userError('customerId', UserErrorCode.CUSTOMER_REMOVED, 'This customer has been removed; restore it first.');
-
-/** The anonymous placeholders that replace a purged customer's personal data. */
-export const purgedEmail = (accountNumber: string) => `purged-${accountNumber}@purged.invalid`;
-export const purgedName = (accountNumber: string) => `Purged customer ${accountNumber}`;
-export const PURGED_USER_PREFIX = 'purged-user-';
 
 /**
  * Staff's support operations on customers: upgrade, seats, trial end, remove, restore, purge,
@@ -185,39 +180,7 @@ export class StaffOperationsService {
     requireStaff(actor);
     return this.onCustomer(input.customerId, manager, async (m, customer) => {
       if (!customer.removedAt) abort('customerId', UserErrorCode.NOT_REMOVED, 'Only a removed customer can be purged; remove it first.');
-      const email = purgedEmail(customer.accountNumber);
-      const name = purgedName(customer.accountNumber);
-      const values = {
-        adminEmail: email,
-        adminEmailKey: email,
-        adminEmailVerifiedAt: null,
-        name,
-        nameNormalized: textKey(name),
-        externalId: null,
-        externalIdKey: null,
-        purgedAt: customer.purgedAt ?? this.clock.now(),
-      };
-      await m.update(AccountEntity, { id: customer.id }, values);
-      // Two passes: a user whose identity happens to read "purged-user-<another user's id>" would
-      // make a one-pass rewrite hit the unique (account, identity) index. The interim key starts
-      // with a control character, which no registered identity can contain.
-      const keyed = (prefix: string) => (this.db.engine === 'mysql' ? `CONCAT(${prefix}, id)` : `${prefix} || id`);
-      for (const [prefix, columns] of [
-        [':interim', ['identityKey']],
-        [':placeholder', ['identity', 'identityKey', 'displayName']],
-      ] as const) {
-        await m
-          .createQueryBuilder()
-          .update(MonitoredUserEntity)
-          .set(Object.fromEntries(columns.map((column) => [column, () => keyed(prefix)])))
-          .where('account_id = :id', { id: customer.id })
-          .setParameters({ interim: '\u0001purging-', placeholder: PURGED_USER_PREFIX })
-          .execute();
-      }
-      // Pending verification links name the old address; they are useless now and personal data.
-      await m.delete(EmailVerificationEntity, { accountId: customer.id });
-      // So does every mail sent about the account (to this address or an earlier, corrected one).
-      await m.update(MailOutboxEntity, { accountId: customer.id }, { recipient: email, subject: '(purged)', body: '(purged)' });
+      const values = await anonymizeCustomer(this.db, m, customer, this.clock.now());
       const after = Object.assign(new AccountEntity(), customer, values);
       await this.record(m, actor, AuditAction.CUSTOMER_PURGED, after, { users: customer.userCount });
       return after;

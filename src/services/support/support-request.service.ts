@@ -1,4 +1,4 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { AccountEntity, SupportRequestEntity, StoredPlan } from '../../entities';
 import { SupportRequestKind, SupportRequestStatus } from '../../entities/enums';
@@ -7,17 +7,15 @@ import { Clock, DAY_MS } from '../clock';
 import { CustomerService } from '../customers/customer.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { rowIdOf, toGlobalId } from '../global-id';
-import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { Principal, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { SubscriptionState, subscriptionState } from '../subscription/subscription-rule';
 import { SEATS_MAX, StaffOperationsService } from './staff-operations.service';
+import { SupportRequestView } from './support-request-list.service';
 
 export const NOTE_MAX = 1000;
 export const EXTENSION_DAYS_MAX = 90;
 const DEFAULT_REMOVAL_REASON = 'Requested by the MSP';
-/** Names the list a cursor was made for, so a cursor of another list (customers: 'CREATED_AT:DESC') is refused. */
-const ORDERING = 'SUPPORT_REQUESTS:CREATED_AT:DESC';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -42,16 +40,6 @@ export interface RequestRemovalInput {
 export interface ResolveSupportRequestInput {
   id: string;
   note?: string | null;
-}
-
-/** A request with its customer as the caller may see it: null for an MSP once the customer was removed. */
-export interface SupportRequestView {
-  request: SupportRequestEntity;
-  customer: AccountEntity | null;
-}
-
-export interface SupportRequestPage extends Page<SupportRequestView> {
-  totalCount(): Promise<number>;
 }
 
 const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
@@ -183,46 +171,6 @@ export class SupportRequestService {
     return this.resolve(principal, input, SupportRequestStatus.REJECTED, async (manager, request) =>
       manager.findOne(AccountEntity, { where: { id: request.customerId } }),
     );
-  }
-
-  /**
-   * Requests newest first (ties by id), of one MSP or, for staff with `mspId` null, of every MSP;
-   * optionally only those in one status.
-   */
-  async list(principal: Principal, mspId: number | null, status: SupportRequestStatus | null | undefined, args: PageArgs): Promise<SupportRequestPage> {
-    const tenant = tenantOf(principal);
-    if (tenant !== null && mspId !== tenant) throw new Error("an MSP principal lists only its own MSP's support requests");
-    const request = resolvePage(args, ORDERING, cursorValues.instant);
-    const base = () => {
-      const query = this.db.manager.createQueryBuilder(SupportRequestEntity, 'r');
-      if (mspId !== null) query.andWhere('r.msp_id = :mspId', { mspId });
-      if (status) query.andWhere('r.status = :status', { status });
-      return query;
-    };
-    const rows = await readKeysetRows(base(), request, { column: 'r.created_at', id: 'r.id', direction: 'DESC', instant: true });
-    const customers = await this.visibleCustomers(principal, rows.map((r) => r.customerId));
-    const views = rows.map((r) => ({ request: r, customer: customers.get(r.customerId) ?? null }));
-    let counted: Promise<number> | undefined;
-    return {
-      ...toPage(views, request, (v) => encodeCursor(ORDERING, { value: v.request.createdAt.toISOString(), id: v.request.id })),
-      totalCount: () => (counted ??= base().getCount()),
-    };
-  }
-
-  /** Requests by row id within the caller's tenant (for `node`); missing ids are absent from the map. */
-  async findByIds(principal: Principal, ids: readonly number[]): Promise<Map<number, SupportRequestView>> {
-    if (ids.length === 0) return new Map();
-    const query = this.db.manager.createQueryBuilder(SupportRequestEntity, 'r').where({ id: In([...ids]) });
-    const tenant = tenantOf(principal);
-    if (tenant !== null) query.andWhere('r.msp_id = :tenant', { tenant });
-    const rows = await query.getMany();
-    const customers = await this.visibleCustomers(principal, rows.map((r) => r.customerId));
-    return new Map(rows.map((r) => [r.id, { request: r, customer: customers.get(r.customerId) ?? null }]));
-  }
-
-  /** The customers a request list shows: staff see removed ones too, an MSP only its current ones. */
-  private async visibleCustomers(principal: Principal, ids: number[]): Promise<Map<number, AccountEntity>> {
-    return ids.length === 0 ? new Map() : this.customers.findByIds(principal, [...new Set(ids)]);
   }
 
   private async file(

@@ -1,0 +1,144 @@
+import { SelectQueryBuilder } from 'typeorm';
+import { Database } from '../../database/data-source';
+import { AccountEntity, StoredPlan } from '../../entities';
+import { Clock } from '../clock';
+import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
+import { MspTotals } from '../subscription/rollup.service';
+import { whereAccountMatches } from '../search';
+import { FREEMIUM_USER_LIMIT, SubscriptionState } from '../subscription/subscription-rule';
+
+export enum CustomerOrderField {
+  ORGANIZATION_NAME = 'ORGANIZATION_NAME',
+  CREATED_AT = 'CREATED_AT',
+  USER_COUNT = 'USER_COUNT',
+}
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+export interface CustomerOrder {
+  field: CustomerOrderField;
+  direction: OrderDirection;
+}
+
+export interface CustomerFilter {
+  state?: SubscriptionState | null;
+  search?: string | null;
+  /** Removed customers too (staff only: the caller checks the role). */
+  includeRemoved?: boolean | null;
+}
+
+export interface CustomerPage extends Page<AccountEntity> {
+  totalCount(): Promise<number>;
+  monitoredUserTotal(): Promise<number>;
+}
+
+interface SortColumn {
+  column: string;
+  /** The row's sort value, as its cursor carries it. */
+  value: (a: AccountEntity) => string | number;
+  /** What a cursor's value must look like for this column. */
+  accepts: CursorValueCheck;
+}
+
+const SORT_COLUMNS: Record<CustomerOrderField, SortColumn> = {
+  ORGANIZATION_NAME: { column: 'a.name_normalized', value: (a) => a.nameNormalized, accepts: cursorValues.text },
+  CREATED_AT: { column: 'a.created_at', value: (a) => a.createdAt.toISOString(), accepts: cursorValues.instant },
+  USER_COUNT: { column: 'a.user_count', value: (a) => a.userCount, accepts: cursorValues.count },
+};
+
+const MONITORED_USERS_SQL = `CASE WHEN a.plan = :trial AND (a.trial_ends_at IS NULL OR a.trial_ends_at <= :now)
+  AND a.user_count > ${FREEMIUM_USER_LIMIT} THEN ${FREEMIUM_USER_LIMIT} ELSE a.user_count END`;
+
+/** An MSP's customer list: one page in the chosen order, filtered, with totals over the whole filtered set. */
+export class CustomerListService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * One page of an MSP's current customers, filtered by state and search, in the given order,
+   * with lazily computed totals over the whole filtered set. Unsearched lists take their totals
+   * from the rollups (`totalsOf`), searched ones from one aggregate query.
+   */
+  async listCustomers(
+    mspId: number,
+    filter: CustomerFilter,
+    order: CustomerOrder,
+    args: PageArgs,
+    totalsOf: (mspId: number) => Promise<MspTotals>,
+  ): Promise<CustomerPage> {
+    const ordering = `${order.field}:${order.direction}`;
+    const sort = SORT_COLUMNS[order.field];
+    const request = resolvePage(args, ordering, sort.accepts);
+    const now = this.clock.now();
+    const base = () => this.filtered(mspId, filter, now);
+
+    const summary = async () => {
+      // The rollups count current customers only.
+      if (!filter.search?.trim() && !filter.includeRemoved) return this.summaryFromTotals(await totalsOf(mspId), filter.state);
+      const row = await base()
+        .select('COUNT(*)', 'count')
+        .addSelect(`COALESCE(SUM(${MONITORED_USERS_SQL}), 0)`, 'users')
+        .setParameters({ trial: StoredPlan.TRIAL, now })
+        .getRawOne<{ count: string; users: string }>();
+      return { count: Number(row?.count ?? 0), users: Number(row?.users ?? 0) };
+    };
+    let summarized: Promise<{ count: number; users: number }> | undefined;
+    const once = () => (summarized ??= summary());
+
+    const rows = await readKeysetRows(base(), request, {
+      column: sort.column,
+      id: 'a.id',
+      direction: order.direction,
+      instant: order.field === CustomerOrderField.CREATED_AT,
+    });
+    const page = toPage(rows, request, (row) => encodeCursor(ordering, { value: sort.value(row), id: row.id }));
+    return {
+      ...page,
+      totalCount: async () => (await once()).count,
+      monitoredUserTotal: async () => (await once()).users,
+    };
+  }
+
+  private summaryFromTotals(totals: MspTotals, state: SubscriptionState | null | undefined) {
+    switch (state) {
+      case SubscriptionState.PAID:
+        return { count: totals.paid, users: totals.paidUsers };
+      case SubscriptionState.ACTIVE_TRIAL:
+        return { count: totals.activeTrials, users: totals.activeTrialUsers };
+      case SubscriptionState.EXPIRED_TRIAL:
+        return { count: totals.expiredTrials, users: totals.expiredTrialUsers };
+      default:
+        return {
+          count: totals.paid + totals.activeTrials + totals.expiredTrials,
+          users: totals.paidUsers + totals.activeTrialUsers + totals.expiredTrialUsers,
+        };
+    }
+  }
+
+  private filtered(mspId: number, filter: CustomerFilter, now: Date): SelectQueryBuilder<AccountEntity> {
+    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.msp_id = :mspId', { mspId });
+    if (!filter.includeRemoved) query.andWhere('a.removed_at IS NULL');
+    if (filter.state) statePredicate(query, filter.state, now);
+    whereAccountMatches(query, filter.search);
+    return query;
+  }
+}
+
+/** The SQL form of a subscription state, with `now` from the one clock. */
+export function statePredicate(query: SelectQueryBuilder<AccountEntity>, state: SubscriptionState, now: Date): void {
+  if (state === SubscriptionState.PAID) {
+    query.andWhere('a.plan = :paid', { paid: StoredPlan.PAID });
+  } else if (state === SubscriptionState.ACTIVE_TRIAL) {
+    query.andWhere('a.plan = :trial AND a.trial_ends_at > :stateNow', { trial: StoredPlan.TRIAL, stateNow: now });
+  } else {
+    query.andWhere('a.plan = :trial AND (a.trial_ends_at <= :stateNow OR a.trial_ends_at IS NULL)', {
+      trial: StoredPlan.TRIAL,
+      stateNow: now,
+    });
+  }
+}
