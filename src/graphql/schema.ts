@@ -5,6 +5,7 @@ import { ApiKeyRole } from '../entities/enums';
 import { resolvers } from '../resolvers';
 import { RequestContext } from './context';
 import './enums';
+import { freshLoadersPerMutation } from './fresh-loaders';
 import { recordRefusal } from './refusal-audit';
 import { CustomerAccount } from './types/customer-account.type';
 import { MonitoredUser } from './types/monitored-user.type';
@@ -25,14 +26,14 @@ let built: GraphQLSchema | undefined;
 
 /** The API's schema, built once per process from the resolvers and types. */
 export function apiSchema(): GraphQLSchema {
-  built ??= describeRoots(buildSchemaSync({
+  built ??= freshLoadersPerMutation(describeRoots(buildSchemaSync({
     resolvers,
     orphanedTypes: [Msp, CustomerAccount, MonitoredUser],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     authChecker,
     authMode: 'error',
-  }));
+  })));
   return built;
 }
 

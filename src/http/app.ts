@@ -76,8 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return { ...base, principal: null, principalMsp: null, authFailure: failure, loaders: NO_LOADERS };
       }
       const principal = { ...authenticated.principal, requestId: base.requestId, clientAddress: base.clientAddress };
-      const loaders = createLoaders(services, principal);
-      if (authenticated.msp) loaders.msp.prime(authenticated.msp.id, authenticated.msp);
+      const loaders = createLoaders(services, principal, authenticated.msp);
       request.log.debug({ keyPrefix: principal.keyPrefix, role: principal.role }, 'authenticated');
       return { ...base, principal, principalMsp: authenticated.msp, authFailure: null, loaders };
     } catch (error) {

@@ -29,7 +29,12 @@ export interface Loaders {
   monitoredUserFirstPage: DataLoader<FirstPageKey, FirstPage, string>;
 }
 
-export function createLoaders(services: Services, principal: Principal): Loaders {
+/**
+ * A request's loaders; the caller's own MSP (read with the key) is primed so that the dashboard
+ * does not read it again. Built at the start of each request and again at the start of each root
+ * mutation field (see `freshLoadersPerMutation`).
+ */
+export function createLoaders(services: Services, principal: Principal, principalMsp: AccountEntity | null): Loaders {
   const tenant = tenantOf(principal);
   const visibleMsps = async (where: { id?: number[]; accountNumber?: string[] }) => {
     const query = services.db.manager.createQueryBuilder(AccountEntity, 'a').where({ kind: AccountKind.MSP });
@@ -38,7 +43,7 @@ export function createLoaders(services: Services, principal: Principal): Loaders
     if (tenant !== null) query.andWhere('a.id = :tenant', { tenant });
     return query.getMany();
   };
-  return {
+  const loaders: Loaders = {
     msp: new DataLoader(async (ids) => {
       const rows = new Map((await visibleMsps({ id: [...ids] })).map((a) => [a.id, a]));
       return ids.map((id) => rows.get(id) ?? null);
@@ -82,4 +87,6 @@ export function createLoaders(services: Services, principal: Principal): Loaders
       { cacheKeyFn: (k) => `${k.first ?? ''}:${k.accountId}` },
     ),
   };
+  if (principalMsp) loaders.msp.prime(principalMsp.id, principalMsp);
+  return loaders;
 }

@@ -18,11 +18,6 @@ export class CustomerUpdateResolver {
     @Ctx() context: RequestContext,
   ): Promise<UpdateCustomerPayload> {
     const outcome = await context.services.customerUpdates.updateCustomer(principalOf(context), input);
-    if (outcome.ok) {
-      const { id, accountNumber } = outcome.value;
-      context.loaders.customer.clear(id).prime(id, outcome.value);
-      context.loaders.customerByAccountNumber.clear(accountNumber).prime(accountNumber, outcome.value);
-    }
     const { value, userErrors } = payloadParts(outcome, (customer) => new CustomerAccount(customer, context.services.clock.now()));
     return { customer: value, userErrors };
   }
