@@ -7,6 +7,7 @@ import { MonitoredUserService } from './customers/monitored-user.service';
 import { MspService } from './msp.service';
 import { Principal } from './principal';
 import { RollupService } from './subscription/rollup.service';
+import { subscriptionState } from './subscription/subscription-rule';
 import { toGlobalId } from './global-id';
 
 export const DEMO_MSP_EMAIL = 'admin@demo-msp.example';
@@ -73,9 +74,7 @@ export class DemoService {
         if (!added.ok) throw new Error(`demo customer refused: ${added.errors.map((e) => e.message).join('; ')}`);
         customer = added.value;
       }
-      const inState =
-        demo.state === 'ACTIVE_TRIAL' ||
-        (demo.state === 'PAID' ? customer.plan === StoredPlan.PAID : (customer.trialEndsAt?.getTime() ?? 0) <= this.clock.now().getTime());
+      const inState = demo.state === 'ACTIVE_TRIAL' || subscriptionState(customer, this.clock.now()) === demo.state;
       if (inState && customer.userCount >= demo.users) continue;
       // Users first: an expired trial would refuse all but 3 of them.
       const customerId = toGlobalId('CustomerAccount', customer.accountNumber);

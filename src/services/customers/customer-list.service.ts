@@ -1,11 +1,11 @@
 import { SelectQueryBuilder } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, StoredPlan } from '../../entities';
+import { AccountEntity } from '../../entities';
 import { Clock } from '../clock';
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { MspTotals } from '../subscription/rollup.service';
 import { whereAccountMatches } from '../search';
-import { FREEMIUM_USER_LIMIT, SubscriptionState } from '../subscription/subscription-rule';
+import { SubscriptionState, monitoredUserCountSql, subscriptionStateSql } from '../subscription/subscription-rule';
 
 export enum CustomerOrderField {
   ORGANIZATION_NAME = 'ORGANIZATION_NAME',
@@ -49,9 +49,6 @@ const SORT_COLUMNS: Record<CustomerOrderField, SortColumn> = {
   USER_COUNT: { column: 'a.user_count', value: (a) => a.userCount, accepts: cursorValues.count },
 };
 
-const MONITORED_USERS_SQL = `CASE WHEN a.plan = :trial AND (a.trial_ends_at IS NULL OR a.trial_ends_at <= :now)
-  AND a.user_count > ${FREEMIUM_USER_LIMIT} THEN ${FREEMIUM_USER_LIMIT} ELSE a.user_count END`;
-
 /** An MSP's customer list: one page in the chosen order, filtered, with totals over the whole filtered set. */
 export class CustomerListService {
   constructor(
@@ -80,10 +77,11 @@ export class CustomerListService {
     const summary = async () => {
       // The rollups count current customers only.
       if (!filter.search?.trim() && !filter.includeRemoved) return this.summaryFromTotals(await totalsOf(mspId), filter.state);
+      const monitored = monitoredUserCountSql(now);
       const row = await base()
         .select('COUNT(*)', 'count')
-        .addSelect(`COALESCE(SUM(${MONITORED_USERS_SQL}), 0)`, 'users')
-        .setParameters({ trial: StoredPlan.TRIAL, now })
+        .addSelect(`COALESCE(SUM(${monitored.sql}), 0)`, 'users')
+        .setParameters(monitored.parameters)
         .getRawOne<{ count: string; users: string }>();
       return { count: Number(row?.count ?? 0), users: Number(row?.users ?? 0) };
     };
@@ -123,22 +121,11 @@ export class CustomerListService {
   private filtered(mspId: number, filter: CustomerFilter, now: Date): SelectQueryBuilder<AccountEntity> {
     const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.msp_id = :mspId', { mspId });
     if (!filter.includeRemoved) query.andWhere('a.removed_at IS NULL');
-    if (filter.state) statePredicate(query, filter.state, now);
+    if (filter.state) {
+      const state = subscriptionStateSql(filter.state, now);
+      query.andWhere(state.sql, state.parameters);
+    }
     whereAccountMatches(query, filter.search);
     return query;
-  }
-}
-
-/** The SQL form of a subscription state, with `now` from the one clock. */
-export function statePredicate(query: SelectQueryBuilder<AccountEntity>, state: SubscriptionState, now: Date): void {
-  if (state === SubscriptionState.PAID) {
-    query.andWhere('a.plan = :paid', { paid: StoredPlan.PAID });
-  } else if (state === SubscriptionState.ACTIVE_TRIAL) {
-    query.andWhere('a.plan = :trial AND a.trial_ends_at > :stateNow', { trial: StoredPlan.TRIAL, stateNow: now });
-  } else {
-    query.andWhere('a.plan = :trial AND (a.trial_ends_at <= :stateNow OR a.trial_ends_at IS NULL)', {
-      trial: StoredPlan.TRIAL,
-      stateNow: now,
-    });
   }
 }

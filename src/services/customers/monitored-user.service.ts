@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, AccountKind, MonitoredUserEntity, StoredPlan } from '../../entities';
+import { AccountEntity, AccountKind, MonitoredUserEntity } from '../../entities';
 import { AuditAction, AuditService } from '../audit.service';
 import { Clock } from '../clock';
 import { CustomerService } from './customer.service';
@@ -10,7 +10,7 @@ import { checkDisplayName, checkIdentity, isUserError } from '../normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { Principal, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
-import { FREEMIUM_USER_LIMIT } from '../subscription/subscription-rule';
+import { FREEMIUM_USER_LIMIT, byFirstSeen, freemiumMonitoredIds, mayAddMonitoredUserSql, rankedUsersSql } from '../subscription/subscription-rule';
 
 export interface RegisterMonitoredUserInput {
   customerId: string;
@@ -25,9 +25,6 @@ export interface FirstPage {
   page: Page<MonitoredUserEntity>;
   freemiumMonitoredIds: Set<number>;
 }
-
-const byFirstSeen = (a: MonitoredUserEntity, b: MonitoredUserEntity) =>
-  a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id;
 
 const cursorOf = (u: MonitoredUserEntity) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id });
 
@@ -78,12 +75,13 @@ export class MonitoredUserService {
           });
           return existing;
         }
+        const mayAdd = mayAddMonitoredUserSql(now);
         const counted = await manager
           .createQueryBuilder()
           .update(AccountEntity)
           .set({ userCount: () => 'user_count + 1' })
           .where('id = :id', { id: fresh.id })
-          .andWhere(`(plan = :paid OR trial_ends_at > :now OR user_count < ${FREEMIUM_USER_LIMIT})`, { paid: StoredPlan.PAID, now })
+          .andWhere(mayAdd.sql, mayAdd.parameters)
           .execute();
         if (!counted.affected) {
           throw new UserErrorsAbort([
@@ -181,10 +179,7 @@ export class MonitoredUserService {
     const rows = await this.db.manager
       .createQueryBuilder(MonitoredUserEntity, 'u')
       .where(
-        `u.id IN (SELECT ranked.id FROM (
-           SELECT id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY first_seen_at, id) AS position
-           FROM monitored_users WHERE account_id IN (:...accountIds)
-         ) ranked WHERE ranked.position <= :fetch)`,
+        `u.id IN (SELECT ranked.id FROM (${rankedUsersSql(':...accountIds')}) ranked WHERE ranked.position <= :fetch)`,
         { accountIds: [...accountIds], fetch },
       )
       .getMany();
@@ -194,7 +189,7 @@ export class MonitoredUserService {
       users.sort(byFirstSeen);
       result.set(accountId, {
         page: toPage(users.slice(0, request.limit + 1), request, cursorOf),
-        freemiumMonitoredIds: new Set(users.slice(0, FREEMIUM_USER_LIMIT).map((u) => u.id)),
+        freemiumMonitoredIds: freemiumMonitoredIds(users),
       });
     }
     return result;
@@ -203,10 +198,7 @@ export class MonitoredUserService {
   /** The ids of the users a Freemium account keeps monitoring: its first 3 by (first seen, id). */
   async freemiumMonitoredIds(accountIds: readonly number[]): Promise<Map<number, Set<number>>> {
     const rows: Array<{ id: number; account_id: number }> = await this.db.manager.query(
-      `SELECT id, account_id FROM (
-         SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY first_seen_at, id) AS position
-         FROM monitored_users WHERE account_id IN (${accountIds.map(() => '?').join(', ')})
-       ) ranked WHERE position <= ${FREEMIUM_USER_LIMIT}`,
+      `SELECT id, account_id FROM (${rankedUsersSql(accountIds.map(() => '?').join(', '))}) ranked WHERE position <= ${FREEMIUM_USER_LIMIT}`,
       [...accountIds],
     );
     const result = new Map<number, Set<number>>(accountIds.map((id) => [id, new Set<number>()]));

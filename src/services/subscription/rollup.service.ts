@@ -1,8 +1,15 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, MspRollupEntity, StoredPlan } from '../../entities';
+import { AccountEntity, MspRollupEntity } from '../../entities';
 import { Clock } from '../clock';
-import { FREEMIUM_USER_LIMIT, SubscriptionFacts } from './subscription-rule';
+import {
+  SubscriptionFacts,
+  SubscriptionState,
+  freemiumUserCount,
+  freemiumUserCountSql,
+  subscriptionState,
+  trialEndedBetweenSql,
+} from './subscription-rule';
 
 /** One MSP's customers and monitored users by subscription state. */
 export interface MspTotals {
@@ -30,8 +37,6 @@ interface Buckets {
 
 const EMPTY: Buckets = { paidCount: 0, paidUsers: 0, activeCount: 0, activeUsers: 0, expiredCount: 0, expiredUsers: 0 };
 
-const capped = (users: number) => Math.min(users, FREEMIUM_USER_LIMIT);
-
 /**
  * A rollup row's buckets moved from its watermark to `now`: trials that ended in between leave
  * "active" for "expired" (capped users); if the clock stands before the watermark, they return.
@@ -52,11 +57,14 @@ function bucketsAsOfNow(row: MspRollupEntity, moved: Moved | undefined, now: Dat
 /** Which rollup bucket a customer falls in, judged against the rollup's watermark. */
 function bucketsOf(facts: Contribution, asOf: Date): Buckets {
   if (!facts) return EMPTY;
-  if (facts.plan === StoredPlan.PAID) return { ...EMPTY, paidCount: 1, paidUsers: facts.userCount };
-  const active = facts.trialEndsAt !== null && facts.trialEndsAt.getTime() > asOf.getTime();
-  return active
-    ? { ...EMPTY, activeCount: 1, activeUsers: facts.userCount }
-    : { ...EMPTY, expiredCount: 1, expiredUsers: capped(facts.userCount) };
+  switch (subscriptionState(facts, asOf)) {
+    case SubscriptionState.PAID:
+      return { ...EMPTY, paidCount: 1, paidUsers: facts.userCount };
+    case SubscriptionState.ACTIVE_TRIAL:
+      return { ...EMPTY, activeCount: 1, activeUsers: facts.userCount };
+    case SubscriptionState.EXPIRED_TRIAL:
+      return { ...EMPTY, expiredCount: 1, expiredUsers: freemiumUserCount(facts.userCount) };
+  }
 }
 
 const COLUMNS: Record<keyof Buckets, string> = {
@@ -219,18 +227,15 @@ export class RollupService {
       .select('a.msp_id', 'mspId')
       .addSelect('COUNT(*)', 'count')
       .addSelect('COALESCE(SUM(a.user_count), 0)', 'users')
-      .addSelect(`COALESCE(SUM(CASE WHEN a.user_count > ${FREEMIUM_USER_LIMIT} THEN ${FREEMIUM_USER_LIMIT} ELSE a.user_count END), 0)`, 'cappedUsers')
+      .addSelect(`COALESCE(SUM(${freemiumUserCountSql('a')}), 0)`, 'cappedUsers')
       .where(
         new Brackets((or) => {
-          ranges.forEach((range, i) =>
-            or.orWhere(
-              `(a.msp_id = :msp${i} AND a.removed_at IS NULL AND a.plan = :trial AND a.trial_ends_at > :from${i} AND a.trial_ends_at <= :to${i})`,
-              { [`msp${i}`]: range.mspId, [`from${i}`]: range.from, [`to${i}`]: range.to },
-            ),
-          );
+          ranges.forEach((range, i) => {
+            const ended = trialEndedBetweenSql(range.from, range.to, 'a', String(i));
+            or.orWhere(`(a.msp_id = :msp${i} AND a.removed_at IS NULL AND ${ended.sql})`, { [`msp${i}`]: range.mspId, ...ended.parameters });
+          });
         }),
       )
-      .setParameter('trial', StoredPlan.TRIAL)
       .groupBy('a.msp_id');
     for (const row of await query.getRawMany<{ mspId: number; count: string; users: string; cappedUsers: string }>()) {
       moved.set(Number(row.mspId), { count: Number(row.count), users: Number(row.users), cappedUsers: Number(row.cappedUsers) });
