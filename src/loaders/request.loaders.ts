@@ -3,14 +3,8 @@ import { In } from 'typeorm';
 import { AccountEntity, AccountKind, MonitoredUserEntity } from '../entities';
 import { Services } from '../services';
 import { Principal, tenantOf } from '../services/principal';
-import { FirstPage } from '../services/customers/monitored-user.service';
+import { FirstPage, FirstPageKey } from '../services/customers/monitored-user.service';
 import { MspTotals } from '../services/subscription/rollup.service';
-
-/** A customer's first page of users, of a given size. */
-export interface FirstPageKey {
-  accountId: number;
-  first: number | null | undefined;
-}
 
 /** Batches and caches reads for one request; the caller's tenant is part of every batch query. */
 export interface Loaders {

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
-import { AccountEntity, MonitoredUserEntity } from '../entities';
+import { MonitoredUserEntity } from '../entities';
 import { RequestContext, principalOf } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/inputs/connection.args';
 import { AddCustomerInput } from '../graphql/inputs/customer.inputs';
@@ -55,26 +55,16 @@ export class CustomerResolver {
 
   @FieldResolver(() => Msp, { description: 'The MSP the customer belongs to.' })
   async msp(@Root() customer: CustomerAccount, @Ctx() context: RequestContext): Promise<Msp> {
-    const principalMsp = context.principalMsp;
-    const msp =
-      principalMsp && principalMsp.id === customer.entity.mspId
-        ? principalMsp
-        : await context.loaders.msp.load(customer.entity.mspId as number);
+    // The caller's own MSP is primed in the loader: no read.
+    const msp = await context.loaders.msp.load(customer.entity.mspId as number);
     if (!msp) throw new Error(`customer ${customer.entity.id} has no visible MSP`);
     return new Msp(msp);
   }
 
   @FieldResolver(() => MonitoredUserConnection, { description: 'The users registered with the account, monitored or not, in the order first seen.' })
   async monitoredUsers(@Root() customer: CustomerAccount, @Args() args: ConnectionArgs, @Ctx() context: RequestContext): Promise<MonitoredUserConnection> {
-    const account = customer.entity as AccountEntity;
-    context.loaders.customer.prime(account.id, account);
-    if (args.after != null || args.before != null || args.last != null) {
-      const page = await context.services.monitoredUsers.list(account.id, args);
-      return new MonitoredUserConnection(page, account.userCount);
-    }
-    const first = await context.loaders.monitoredUserFirstPage.load({ accountId: account.id, first: args.first });
-    context.loaders.freemiumMonitoredIds.prime(account.id, first.freemiumMonitoredIds);
-    return new MonitoredUserConnection(first.page, account.userCount);
+    const page = await context.services.monitoredUsers.usersOf(customer.entity, args, context.loaders);
+    return new MonitoredUserConnection(page, customer.entity.userCount);
   }
 }
 

@@ -3,7 +3,6 @@ import { RequestContext, principalOf } from '../graphql/context';
 import { RegisterMonitoredUserInput, RemoveMonitoredUserInput } from '../graphql/inputs/customer.inputs';
 import { MonitoredUser } from '../graphql/types/monitored-user.type';
 import { RegisterMonitoredUserPayload, RemoveMonitoredUserPayload, payloadParts } from '../graphql/types/payloads.type';
-import { SubscriptionState, subscriptionState } from '../services/subscription/subscription-rule';
 import { WRITERS } from './roles';
 
 @Resolver(() => MonitoredUser)
@@ -37,8 +36,6 @@ export class MonitoredUserResolver {
     description: 'Whether the user is monitored now: on Freemium only the first 3 by first seen are; the others count again on a trial or paid plan.',
   })
   async monitored(@Root() user: MonitoredUser, @Ctx() context: RequestContext): Promise<boolean> {
-    const customer = await context.loaders.customer.load(user.entity.accountId);
-    if (!customer || subscriptionState(customer, context.now) !== SubscriptionState.EXPIRED_TRIAL) return true;
-    return (await context.loaders.freemiumMonitoredIds.load(customer.id)).has(user.entity.id);
+    return context.services.monitoredUsers.isMonitored(user.entity, context.now, context.loaders);
   }
 }

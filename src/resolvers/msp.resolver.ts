@@ -2,15 +2,12 @@ import { MaxLength } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
 import { RequestContext, principalOf } from '../graphql/context';
-import { CustomerOrderField, OrderDirection } from '../graphql/enums';
 import { ConnectionArgs } from '../graphql/inputs/connection.args';
 import { CustomersArgs } from '../graphql/inputs/customer.inputs';
 import { connectionTypes } from '../graphql/types/connection';
 import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
 import { CustomerPage } from '../services/customers/customer-list.service';
-import { AppError } from '../services/errors';
-import { isStaff } from '../services/principal';
 import { Page } from '../services/pagination';
 import { AccountEntity } from '../entities';
 import { recordRefusal } from '../graphql/refusal-audit';
@@ -80,19 +77,13 @@ export class MspResolver {
     description: "The MSP's current customers (staff: removed ones too with `includeRemoved`), filtered and sorted; default order CREATED_AT DESC.",
   })
   async customers(@Root() msp: Msp, @Args() args: CustomersArgs, @Ctx() context: RequestContext): Promise<CustomerAccountConnection> {
-    const order = args.orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    const principal = principalOf(context);
-    if (args.includeRemoved && !isStaff(principal)) {
-      // A refused authorization like any other (the authChecker audits those): audited, then FORBIDDEN.
-      await recordRefusal(context, 'Msp.customers(includeRemoved)', [ApiKeyRole.STAFF]);
-      throw new AppError('FORBIDDEN', 'Only staff keys may list removed customers (`includeRemoved`).');
-    }
     const page = await context.services.customerList.listCustomers(
+      principalOf(context),
       msp.entity.id,
       { state: args.state, search: args.search, includeRemoved: args.includeRemoved },
-      order,
+      args.orderBy,
       args,
-      (mspId) => context.loaders.totals.load(mspId),
+      { totalsOf: (mspId) => context.loaders.totals.load(mspId), refused: (field, allowed) => recordRefusal(context, field, allowed) },
     );
     return new CustomerAccountConnection(page, context.now);
   }

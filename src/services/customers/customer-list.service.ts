@@ -1,6 +1,8 @@
 import { SelectQueryBuilder } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity } from '../../entities';
+import { AccountEntity, ApiKeyRole } from '../../entities';
+import { AppError } from '../errors';
+import { Principal, isStaff } from '../principal';
 import { Clock } from '../clock';
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { MspTotals } from '../subscription/rollup.service';
@@ -26,9 +28,20 @@ export interface CustomerOrder {
 export interface CustomerFilter {
   state?: SubscriptionState | null;
   search?: string | null;
-  /** Removed customers too (staff only: the caller checks the role). */
+  /** Removed customers too (staff only). */
   includeRemoved?: boolean | null;
 }
+
+/** What the list reads through the request: batched totals, and where refusals are recorded. */
+export interface CustomerListReads {
+  totalsOf: (mspId: number) => Promise<MspTotals>;
+  refused: (field: string, allowed: readonly ApiKeyRole[]) => Promise<void>;
+}
+
+/** The name a refused `includeRemoved` is audited under. */
+export const INCLUDE_REMOVED_FIELD = 'Msp.customers(includeRemoved)';
+
+const DEFAULT_ORDER: CustomerOrder = { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
 
 export interface CustomerPage extends Page<AccountEntity> {
   totalCount(): Promise<number>;
@@ -57,17 +70,26 @@ export class CustomerListService {
   ) {}
 
   /**
-   * One page of an MSP's current customers, filtered by state and search, in the given order,
-   * with lazily computed totals over the whole filtered set. Unsearched lists take their totals
-   * from the rollups (`totalsOf`), searched ones from one aggregate query.
+   * One page of an MSP's current customers, filtered by state and search, in the given order
+   * (default: newest first), with lazily computed totals over the whole filtered set. Unsearched
+   * lists take their totals from the rollups (`reads.totalsOf`), searched ones from one aggregate
+   * query. Removed customers too with `includeRemoved`, for staff only: anyone else is refused
+   * (`reads.refused` records it, as the schema's auth checker does) with FORBIDDEN.
    */
   async listCustomers(
+    principal: Principal,
     mspId: number,
     filter: CustomerFilter,
-    order: CustomerOrder,
+    order: CustomerOrder | null | undefined,
     args: PageArgs,
-    totalsOf: (mspId: number) => Promise<MspTotals>,
+    reads: CustomerListReads,
   ): Promise<CustomerPage> {
+    if (filter.includeRemoved && !isStaff(principal)) {
+      await reads.refused(INCLUDE_REMOVED_FIELD, [ApiKeyRole.STAFF]);
+      throw new AppError('FORBIDDEN', 'Only staff keys may list removed customers (`includeRemoved`).');
+    }
+    order ??= DEFAULT_ORDER;
+    const totalsOf = reads.totalsOf;
     const ordering = `${order.field}:${order.direction}`;
     const sort = SORT_COLUMNS[order.field];
     const request = resolvePage(args, ordering, sort.accepts);

@@ -10,7 +10,15 @@ import { checkDisplayName, checkIdentity, isUserError } from '../normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { Principal, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
-import { FREEMIUM_USER_LIMIT, byFirstSeen, freemiumMonitoredIds, mayAddMonitoredUserSql, rankedUsersSql } from '../subscription/subscription-rule';
+import {
+  FREEMIUM_USER_LIMIT,
+  SubscriptionState,
+  byFirstSeen,
+  freemiumMonitoredIds,
+  mayAddMonitoredUserSql,
+  rankedUsersSql,
+  subscriptionState,
+} from '../subscription/subscription-rule';
 
 export interface RegisterMonitoredUserInput {
   customerId: string;
@@ -24,6 +32,19 @@ const ORDERING = 'FIRST_SEEN';
 export interface FirstPage {
   page: Page<MonitoredUserEntity>;
   freemiumMonitoredIds: Set<number>;
+}
+
+/** A customer's first page of users, of a given size. */
+export interface FirstPageKey {
+  accountId: number;
+  first: number | null | undefined;
+}
+
+/** The batched, per-request reads the monitored-user rules use (the request's DataLoaders fit). */
+export interface MonitoredUserReads {
+  customer: { load(id: number): Promise<AccountEntity | null>; prime(id: number, customer: AccountEntity): unknown };
+  freemiumMonitoredIds: { load(accountId: number): Promise<Set<number>>; prime(accountId: number, ids: Set<number>): unknown };
+  monitoredUserFirstPage: { load(key: FirstPageKey): Promise<FirstPage> };
 }
 
 const cursorOf = (u: MonitoredUserEntity) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id });
@@ -156,6 +177,25 @@ export class MonitoredUserService {
     const { entities, raw } = await query.getRawAndEntities<{ u_id: number; msp_id: number }>();
     const mspOf = new Map(raw.map((r) => [Number(r.u_id), Number(r.msp_id)]));
     return new Map(entities.map((user) => [user.id, { user, mspId: mspOf.get(user.id)! }]));
+  }
+
+  /**
+   * A customer's users, first seen first: a first page (no cursor) of a page of customers in one
+   * batched read, which also tells which users Freemium keeps; a cursor page on its own.
+   */
+  async usersOf(customer: AccountEntity, args: PageArgs, reads: MonitoredUserReads): Promise<Page<MonitoredUserEntity>> {
+    reads.customer.prime(customer.id, customer);
+    if (args.after != null || args.before != null || args.last != null) return this.list(customer.id, args);
+    const first = await reads.monitoredUserFirstPage.load({ accountId: customer.id, first: args.first });
+    reads.freemiumMonitoredIds.prime(customer.id, first.freemiumMonitoredIds);
+    return first.page;
+  }
+
+  /** Whether a user is monitored now: every user is, except on Freemium beyond the first 3 by (first seen, id). */
+  async isMonitored(user: MonitoredUserEntity, now: Date, reads: MonitoredUserReads): Promise<boolean> {
+    const customer = await reads.customer.load(user.accountId);
+    if (!customer || subscriptionState(customer, now) !== SubscriptionState.EXPIRED_TRIAL) return true;
+    return (await reads.freemiumMonitoredIds.load(customer.id)).has(user.id);
   }
 
   /** A customer's users in the order they were first seen (ties by id). */
