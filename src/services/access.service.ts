@@ -4,7 +4,8 @@ import { AccountEntity, AccountKind } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
 import { CustomerService } from './customers/customer.service';
-import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
+import { Outcome, UserErrorsAbort, failure, runOutcome } from './errors';
+import { customerNotFound } from './user-errors';
 import { accountNumberOf, toGlobalId } from './global-id';
 import { Principal } from './principal';
 
@@ -64,10 +65,9 @@ export class AccessService {
    * (ACCESS_GRANTED, with the expiry; never the token). User errors: NOT_FOUND (customerId).
    */
   async grant(principal: Principal, customerId: string): Promise<Outcome<AccessGrant>> {
-    const notFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
     const mspId = principal.mspId;
     const accountNumber = accountNumberOf(customerId, 'CustomerAccount');
-    if (mspId === null || accountNumber === null) return failure(notFound());
+    if (mspId === null || accountNumber === null) return failure(customerNotFound());
     return runOutcome(() =>
       this.db.transaction(async (manager) => {
         const found = await manager
@@ -77,7 +77,7 @@ export class AccessService {
           .andWhere('a.msp_id = :mspId AND a.removed_at IS NULL', { mspId })
           .getOne();
         const msp = (found as (AccountEntity & { msp?: AccountEntity }) | null)?.msp;
-        if (!found || !msp) throw new UserErrorsAbort([notFound()]);
+        if (!found || !msp) throw new UserErrorsAbort([customerNotFound()]);
         const expiresAt = new Date(this.clock.now().getTime() + ACCESS_GRANT_MS);
         const token = this.sign({
           v: FORMAT_VERSION,

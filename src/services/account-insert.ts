@@ -2,25 +2,13 @@ import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity } from '../entities';
-import { UserErrorCode, UserErrorsAbort, userError } from './errors';
+import { UserErrorsAbort } from './errors';
+import { takenErrorOf } from './user-errors';
 
 /** Account numbers: 8 digits, random so they reveal nothing, never reused (rows are never deleted). */
 function newAccountNumber(): string {
   return String(randomInt(10_000_000, 100_000_000));
 }
-
-const TAKEN: Record<string, () => ReturnType<typeof userError>> = {
-  UQ_accounts_admin_email_key: () =>
-    userError('adminEmail', UserErrorCode.EMAIL_TAKEN, 'This email address is already used by another account. Use a unique address or alias.'),
-  UQ_accounts_msp_name_key: () =>
-    userError('organizationName', UserErrorCode.ORGANIZATION_NAME_TAKEN, 'You already have a customer with this organization name.'),
-  UQ_accounts_msp_external_id_key: () =>
-    userError('externalId', UserErrorCode.EXTERNAL_ID_TAKEN, 'You already have a customer with this external id.'),
-};
-
-export const emailTakenError = TAKEN.UQ_accounts_admin_email_key;
-export const nameTakenError = TAKEN.UQ_accounts_msp_name_key;
-export const externalIdTakenError = TAKEN.UQ_accounts_msp_external_id_key;
 
 /** True when some account (of any kind, removed or not) holds this normalized email. */
 export async function emailTaken(manager: EntityManager, emailKey: string): Promise<boolean> {
@@ -46,7 +34,8 @@ export async function insertAccount(
     } catch (error) {
       const index = db.uniqueViolation(error);
       if (index === 'UQ_accounts_account_number' && attempt < 5) continue;
-      if (index && TAKEN[index]) throw new UserErrorsAbort([TAKEN[index]()]);
+      const taken = takenErrorOf(index);
+      if (taken) throw new UserErrorsAbort([taken]);
       throw error;
     }
   }

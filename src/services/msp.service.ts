@@ -1,6 +1,7 @@
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyRole, StoredPlan } from '../entities';
-import { emailTaken, emailTakenError, insertAccount } from './account-insert';
+import { emailTaken, insertAccount } from './account-insert';
+import { emailTakenError } from './user-errors';
 import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
 import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';

@@ -1,7 +1,8 @@
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { AccountEntity, AccountKind } from '../../entities';
-import { emailTaken, emailTakenError, externalIdTakenError, nameTakenError } from '../account-insert';
+import { emailTaken } from '../account-insert';
+import { customerNotFound, emailTakenError, externalIdTakenError, nameTakenError, takenErrorOf } from '../user-errors';
 import { AuditAction, AuditService } from '../audit.service';
 import { EmailVerificationService, accountTarget } from '../email-verification.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
@@ -17,15 +18,6 @@ export interface UpdateCustomerInput {
   externalId?: string | null;
   adminEmail?: string | null;
 }
-
-const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
-
-/** A unique index that a concurrent writer won, as the user error the checks would have given. */
-const TAKEN: Record<string, () => UserError> = {
-  UQ_accounts_admin_email_key: emailTakenError,
-  UQ_accounts_msp_name_key: nameTakenError,
-  UQ_accounts_msp_external_id_key: externalIdTakenError,
-};
 
 /** Changes an MSP makes to its own customers after adding them, and the verification email it can resend. */
 export class CustomerUpdateService {
@@ -103,7 +95,8 @@ export class CustomerUpdateService {
           await manager.update(AccountEntity, { id: customer.id }, changes);
         } catch (error) {
           const index = this.db.uniqueViolation(error);
-          if (index && TAKEN[index]) throw new UserErrorsAbort([TAKEN[index]()]);
+          const taken = takenErrorOf(index);
+          if (taken) throw new UserErrorsAbort([taken]);
           throw error;
         }
         const updated = Object.assign(customer, changes);

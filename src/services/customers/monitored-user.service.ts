@@ -6,6 +6,7 @@ import { Clock } from '../clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { rowIdOf, toGlobalId } from '../global-id';
+import { customerNotFound } from '../user-errors';
 import { checkDisplayName, checkIdentity, isUserError } from '../normalize';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { Principal, tenantOf } from '../principal';
@@ -48,8 +49,6 @@ export interface MonitoredUserReads {
 }
 
 const cursorOf = (u: MonitoredUserEntity) => encodeCursor(ORDERING, { value: u.firstSeenAt.toISOString(), id: u.id });
-
-const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
 
 /** The people a customer account monitors, and the Freemium cap on them. */
 export class MonitoredUserService {

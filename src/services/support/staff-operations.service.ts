@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { AccountEntity, AccountKind, StoredPlan } from '../../entities';
 import { anonymizeCustomer } from './customer-purge';
+import { alreadyPaid, customerNotFound, customerRemoved, externalIdTakenInMsp, nameTakenInMsp, notATrial, seatsError } from '../user-errors';
 import { AuditAction, AuditService } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { CustomerService } from '../customers/customer.service';
@@ -11,7 +12,6 @@ import { Principal, isStaff } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { subscriptionState } from '../subscription/subscription-rule';
 
-export const SEATS_MAX = 1_000_000;
 /** How far ahead staff may set a trial's end. */
 export const TRIAL_END_MAX_DAYS = 365;
 export const REASON_MAX = 1000;
@@ -43,12 +43,10 @@ export interface LinkStandaloneAccountInput {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const abort = (field: string, code: UserErrorCode, message: string): never => {
-  throw new UserErrorsAbort([userError(field, code, message)]);
+const notStandalone = () => userError('accountNumber', UserErrorCode.NOT_STANDALONE, 'This account is not a standalone (sign-up page) account.');
+const abort = (error: UserError): never => {
+  throw new UserErrorsAbort([error]);
 };
-const notFound = (field = 'customerId') => userError(field, UserErrorCode.NOT_FOUND, 'No customer with this id.');
-const removedError = () =>
-  userError('customerId', UserErrorCode.CUSTOMER_REMOVED, 'This customer has been removed; restore it first.');
 
 /**
  * Staff's support operations on customers: upgrade, seats, trial end, remove, restore, purge,
@@ -76,7 +74,7 @@ export class StaffOperationsService {
     const invalid = seatsError(input.licensedSeats);
     if (invalid) return failure(invalid);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
-      if (customer.plan === StoredPlan.PAID) abort('customerId', UserErrorCode.ALREADY_PAID, 'This customer already has a paid subscription.');
+      if (customer.plan === StoredPlan.PAID) abort(alreadyPaid());
       const after = await this.change(m, customer, asOf, { plan: StoredPlan.PAID, licensedSeats: input.licensedSeats });
       await this.record(m, actor, AuditAction.CUSTOMER_UPGRADED, after, {
         from: subscriptionState(customer, this.clock.now()),
@@ -92,7 +90,7 @@ export class StaffOperationsService {
     const invalid = seatsError(input.licensedSeats);
     if (invalid) return failure(invalid);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
-      if (customer.plan !== StoredPlan.PAID) abort('customerId', UserErrorCode.NOT_PAID, 'This customer is on a trial; upgrade it first.');
+      if (customer.plan !== StoredPlan.PAID) abort(userError('customerId', UserErrorCode.NOT_PAID, 'This customer is on a trial; upgrade it first.'));
       const after = await this.change(m, customer, asOf, { licensedSeats: input.licensedSeats });
       await this.record(m, actor, AuditAction.LICENSED_SEATS_SET, after, { from: customer.licensedSeats, licensedSeats: input.licensedSeats });
       return after;
@@ -113,7 +111,7 @@ export class StaffOperationsService {
       return failure(userError('trialEndsAt', UserErrorCode.INVALID_TRIAL_END, message));
     }
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
-      if (customer.plan === StoredPlan.PAID) abort('customerId', UserErrorCode.NOT_A_TRIAL, 'This customer is paid, not on a trial.');
+      if (customer.plan === StoredPlan.PAID) abort(notATrial());
       const after = await this.change(m, customer, asOf, { trialEndsAt: end });
       await this.record(m, actor, AuditAction.TRIAL_END_SET, after, {
         from: customer.trialEndsAt?.toISOString() ?? null,
@@ -137,7 +135,7 @@ export class StaffOperationsService {
     }
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
       if (reason === null && customer.plan === StoredPlan.PAID) {
-        abort('reason', UserErrorCode.REASON_REQUIRED, 'Removing a paid customer needs a reason.');
+        abort(userError('reason', UserErrorCode.REASON_REQUIRED, 'Removing a paid customer needs a reason.'));
       }
       const removal = { removedAt: this.clock.now(), removalReason: reason, nameKey: null, externalIdKey: null };
       const after = await this.change(m, customer, asOf, removal, 'leave');
@@ -153,15 +151,15 @@ export class StaffOperationsService {
   async restoreCustomer(actor: Principal, input: CustomerIdInput, manager?: EntityManager): Promise<Outcome<AccountEntity>> {
     requireStaff(actor);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
-      if (!customer.removedAt) abort('customerId', UserErrorCode.NOT_REMOVED, 'This customer is not removed.');
-      if (customer.purgedAt) abort('customerId', UserErrorCode.CUSTOMER_PURGED, "This customer's data was purged; it cannot be restored.");
+      if (!customer.removedAt) abort(userError('customerId', UserErrorCode.NOT_REMOVED, 'This customer is not removed.'));
+      if (customer.purgedAt) abort(userError('customerId', UserErrorCode.CUSTOMER_PURGED, "This customer's data was purged; it cannot be restored."));
       const mspId = customer.mspId as number;
       const errors: UserError[] = [];
       if (await m.count(AccountEntity, { where: { mspId, nameKey: customer.nameNormalized } })) {
-        errors.push(userError('customerId', UserErrorCode.ORGANIZATION_NAME_TAKEN, 'Another current customer of this MSP has this organization name.'));
+        errors.push(nameTakenInMsp('customerId'));
       }
       if (customer.externalId !== null && (await m.count(AccountEntity, { where: { mspId, externalIdKey: customer.externalId } }))) {
-        errors.push(userError('customerId', UserErrorCode.EXTERNAL_ID_TAKEN, 'Another current customer of this MSP has this external id.'));
+        errors.push(externalIdTakenInMsp('customerId'));
       }
       if (errors.length > 0) throw new UserErrorsAbort(errors);
       const restored = { removedAt: null, removalReason: null, nameKey: customer.nameNormalized, externalIdKey: customer.externalId };
@@ -179,7 +177,7 @@ export class StaffOperationsService {
   async purgeCustomer(actor: Principal, input: CustomerIdInput, manager?: EntityManager): Promise<Outcome<AccountEntity>> {
     requireStaff(actor);
     return this.onCustomer(input.customerId, manager, async (m, customer) => {
-      if (!customer.removedAt) abort('customerId', UserErrorCode.NOT_REMOVED, 'Only a removed customer can be purged; remove it first.');
+      if (!customer.removedAt) abort(userError('customerId', UserErrorCode.NOT_REMOVED, 'Only a removed customer can be purged; remove it first.'));
       const values = await anonymizeCustomer(this.db, m, customer, this.clock.now());
       const after = Object.assign(new AccountEntity(), customer, values);
       await this.record(m, actor, AuditAction.CUSTOMER_PURGED, after, { users: customer.userCount });
@@ -206,10 +204,10 @@ export class StaffOperationsService {
       const asOf = await this.rollups.lock(m, msp.id);
       const fresh = await m.findOneOrFail(AccountEntity, { where: { id: account.id } });
       if (fresh.kind !== AccountKind.STANDALONE) {
-        abort('accountNumber', UserErrorCode.NOT_STANDALONE, 'This account is not a standalone (sign-up page) account.');
+        abort(notStandalone());
       }
       if (await m.count(AccountEntity, { where: { mspId: msp.id, nameKey: fresh.nameNormalized } })) {
-        abort('accountNumber', UserErrorCode.ORGANIZATION_NAME_TAKEN, 'The MSP already has a current customer with this organization name.');
+        abort(nameTakenInMsp('accountNumber'));
       }
       const values = { kind: AccountKind.CUSTOMER, mspId: msp.id, nameKey: fresh.nameNormalized, externalIdKey: fresh.externalId };
       // Conditional, so two links of one account to two MSPs (two different locks) cannot both pass.
@@ -219,7 +217,7 @@ export class StaffOperationsService {
         .set(values)
         .where('id = :id AND kind = :standalone', { id: fresh.id, standalone: AccountKind.STANDALONE })
         .execute();
-      if (!linked.affected) abort('accountNumber', UserErrorCode.NOT_STANDALONE, 'This account is not a standalone (sign-up page) account.');
+      if (!linked.affected) abort(notStandalone());
       const after = Object.assign(new AccountEntity(), fresh, values);
       await this.rollups.apply(m, msp.id, asOf, null, after);
       await this.record(m, actor, AuditAction.STANDALONE_ACCOUNT_LINKED, after, { msp: toGlobalId('Msp', msp.accountNumber) });
@@ -240,10 +238,10 @@ export class StaffOperationsService {
     return this.inTransaction(manager, async (m) => {
       const accountNumber = accountNumberOf(customerId, 'CustomerAccount');
       const found = accountNumber === null ? null : await m.findOne(AccountEntity, { where: { accountNumber, kind: AccountKind.CUSTOMER } });
-      if (!found?.mspId) throw new UserErrorsAbort([notFound()]);
+      if (!found?.mspId) throw new UserErrorsAbort([customerNotFound()]);
       const asOf = await this.rollups.lock(m, found.mspId);
       const customer = await m.findOneOrFail(AccountEntity, { where: { id: found.id } });
-      if (customer.removedAt && options.removed === 'refuse') throw new UserErrorsAbort([removedError()]);
+      if (customer.removedAt && options.removed === 'refuse') throw new UserErrorsAbort([customerRemoved()]);
       return work(m, customer, asOf);
     });
   }
@@ -283,7 +281,3 @@ function requireStaff(actor: Principal): void {
   if (!isStaff(actor)) throw new AppError('FORBIDDEN', 'Only staff keys may perform support operations.');
 }
 
-function seatsError(seats: number): UserError | null {
-  if (Number.isInteger(seats) && seats >= 1 && seats <= SEATS_MAX) return null;
-  return userError('licensedSeats', UserErrorCode.INVALID_SEATS, 'Licensed seats must be a whole number from 1 to 1,000,000.');
-}

@@ -10,7 +10,8 @@ import { rowIdOf, toGlobalId } from '../global-id';
 import { Principal, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { SubscriptionState, subscriptionState } from '../subscription/subscription-rule';
-import { SEATS_MAX, StaffOperationsService } from './staff-operations.service';
+import { StaffOperationsService } from './staff-operations.service';
+import { alreadyPaid, customerNotFound, notATrial, seatsError } from '../user-errors';
 import { SupportRequestView } from './support-request-list.service';
 
 export const NOTE_MAX = 1000;
@@ -42,7 +43,6 @@ export interface ResolveSupportRequestInput {
   note?: string | null;
 }
 
-const customerNotFound = () => userError('customerId', UserErrorCode.NOT_FOUND, 'No customer with this id.');
 const requestNotFound = () => userError('id', UserErrorCode.NOT_FOUND, 'No support request with this id.');
 const notOpen = () => userError('id', UserErrorCode.REQUEST_NOT_OPEN, 'This support request was already approved or rejected.');
 const duplicate = (kind: SupportRequestKind) =>
@@ -92,14 +92,9 @@ export class SupportRequestService {
    */
   async requestUpgrade(principal: Principal, input: RequestUpgradeInput): Promise<Outcome<SupportRequestView>> {
     const seats = input.licensedSeats;
-    const invalid =
-      Number.isSafeInteger(seats) && seats >= 1 && seats <= SEATS_MAX
-        ? []
-        : [userError('licensedSeats', UserErrorCode.INVALID_SEATS, `Licensed seats must be a whole number from 1 to ${SEATS_MAX.toLocaleString('en')}.`)];
-    return this.file(principal, SupportRequestKind.UPGRADE, input, { licensedSeats: seats }, invalid, (customer) =>
-      customer.plan === StoredPlan.PAID
-        ? userError('customerId', UserErrorCode.ALREADY_PAID, 'This customer already has a paid subscription.')
-        : null,
+    const invalid = seatsError(seats);
+    return this.file(principal, SupportRequestKind.UPGRADE, input, { licensedSeats: seats }, invalid ? [invalid] : [], (customer) =>
+      customer.plan === StoredPlan.PAID ? alreadyPaid() : null,
     );
   }
 
@@ -114,9 +109,7 @@ export class SupportRequestService {
         ? []
         : [userError('days', UserErrorCode.INVALID_DAYS, `A trial extension must be 1 to ${EXTENSION_DAYS_MAX} days.`)];
     return this.file(principal, SupportRequestKind.TRIAL_EXTENSION, input, { days }, invalid, (customer) =>
-      customer.plan === StoredPlan.PAID
-        ? userError('customerId', UserErrorCode.NOT_A_TRIAL, 'This customer has a paid subscription, not a trial.')
-        : null,
+      customer.plan === StoredPlan.PAID ? notATrial() : null,
     );
   }
 
