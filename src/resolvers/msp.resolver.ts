@@ -57,11 +57,7 @@ export class MspResolver {
     accountNumber: string | null,
     @Ctx() context: RequestContext,
   ): Promise<Msp | null> {
-    const principal = principalOf(context);
-    // An MSP key's own MSP was read with the key: the dashboard need not read it again.
-    const own = context.principalMsp;
-    if (own && own.id === principal.mspId && (!accountNumber || accountNumber === own.accountNumber)) return new Msp(own);
-    const msp = await context.services.msps.findForPrincipal(principal, accountNumber);
+    const msp = await context.services.msps.findForPrincipal(principalOf(context), accountNumber, context.principalMsp);
     return msp ? new Msp(msp) : null;
   }
 

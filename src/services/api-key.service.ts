@@ -7,7 +7,7 @@ import { Clock } from './clock';
 import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { rowIdOf, toGlobalId } from './global-id';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
-import { Principal, tenantOf } from './principal';
+import { Principal, tenantOf, requireMspId } from './principal';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PATTERN = /^cc_([0-9A-Za-z]{8})_([0-9A-Za-z]{32})$/;
@@ -188,8 +188,7 @@ export class ApiKeyService {
    * APP keys are the vendor's to issue).
    */
   async createForMsp(principal: Principal, input: CreateApiKeyInput): Promise<Outcome<NewApiKey>> {
-    const mspId = principal.mspId;
-    if (mspId === null) throw new Error('createForMsp needs an MSP principal');
+    const mspId = requireMspId(principal, 'createForMsp');
     const errors: UserError[] = [];
     const name = checkKeyName(input.name);
     if (typeof name !== 'string') errors.push(name);

@@ -72,9 +72,11 @@ export class MspService {
 
   /**
    * The MSP a caller asks for. An MSP key sees only its own (another number: null); staff must
-   * name one (BAD_USER_INPUT otherwise).
+   * name one (BAD_USER_INPUT otherwise). `own`, the caller's MSP as read with its key, answers
+   * without another read when it is the one asked for.
    */
-  async findForPrincipal(principal: Principal, accountNumber: string | null | undefined): Promise<AccountEntity | null> {
+  async findForPrincipal(principal: Principal, accountNumber: string | null | undefined, own: AccountEntity | null = null): Promise<AccountEntity | null> {
+    if (own && own.id === principal.mspId && (!accountNumber || accountNumber === own.accountNumber)) return own;
     if (isStaff(principal)) {
       if (!accountNumber) throw new AppError('BAD_USER_INPUT', 'Staff keys must name the MSP: pass `accountNumber`.');
       return this.db.manager.findOne(AccountEntity, { where: { accountNumber, kind: AccountKind.MSP } });

@@ -21,3 +21,12 @@ export const isStaff = (principal: Principal) => principal.role === ApiKeyRole.S
 export function tenantOf(principal: Principal): number | null {
   return isStaff(principal) ? null : (principal.mspId ?? -1);
 }
+
+/**
+ * The MSP of a principal that an MSP-only operation needs. The roles on the schema let only MSP
+ * keys call these, so anything else is a programming error, not a user error.
+ */
+export function requireMspId(principal: Principal, operation: string): number {
+  if (principal.mspId === null) throw new Error(`${operation} needs an MSP principal`);
+  return principal.mspId;
+}

@@ -8,7 +8,7 @@ import { EmailVerificationService, accountTarget } from '../email-verification.s
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { accountNumberOf } from '../global-id';
 import { EXTERNAL_ID_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
-import { Principal } from '../principal';
+import { Principal, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 
 /** Null or omitted: unchanged. An empty `externalId` (after trimming) clears it. */
@@ -37,8 +37,7 @@ export class CustomerUpdateService {
    * EMAIL_LOCKED.
    */
   async updateCustomer(principal: Principal, input: UpdateCustomerInput): Promise<Outcome<AccountEntity>> {
-    const mspId = principal.mspId;
-    if (mspId === null) throw new Error('updateCustomer needs an MSP principal');
+    const mspId = requireMspId(principal, 'updateCustomer');
     if (input.organizationName == null && input.externalId == null && input.adminEmail == null) {
       return failure({
         field: ['input'],
@@ -120,8 +119,7 @@ export class CustomerUpdateService {
    * User errors: NOT_FOUND (customerId), EMAIL_ALREADY_VERIFIED.
    */
   async resendVerificationEmail(principal: Principal, customerId: string): Promise<Outcome<AccountEntity>> {
-    const mspId = principal.mspId;
-    if (mspId === null) throw new Error('resendVerificationEmail needs an MSP principal');
+    const mspId = requireMspId(principal, 'resendVerificationEmail');
     return runOutcome(() =>
       this.db.transaction(async (manager) => {
         await this.rollups.lock(manager, mspId);

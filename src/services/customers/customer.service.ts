@@ -10,7 +10,7 @@ import { EmailVerificationService } from '../email-verification.service';
 import { accountNumberOf, toGlobalId } from '../global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
-import { Principal, tenantOf } from '../principal';
+import { Principal, tenantOf, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 
 export const IDEMPOTENCY_TTL_MS = DAY_MS;
@@ -42,8 +42,7 @@ export class CustomerService {
    * INVALID_EXTERNAL_ID, EXTERNAL_ID_TAKEN, INVALID_IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_REUSED.
    */
   async addCustomer(principal: Principal, input: AddCustomerInput): Promise<Outcome<AccountEntity>> {
-    const mspId = principal.mspId;
-    if (mspId === null) throw new Error('addCustomer needs an MSP principal');
+    const mspId = requireMspId(principal, 'addCustomer');
     const email = checkEmail(input.adminEmail);
     const name = checkOrganizationName(input.organizationName);
     const externalId =

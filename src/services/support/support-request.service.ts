@@ -7,7 +7,7 @@ import { Clock, DAY_MS } from '../clock';
 import { CustomerService } from '../customers/customer.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { rowIdOf, toGlobalId } from '../global-id';
-import { Principal, tenantOf } from '../principal';
+import { Principal, tenantOf, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { SubscriptionState, subscriptionState } from '../subscription/subscription-rule';
 import { StaffOperationsService } from './staff-operations.service';
@@ -174,8 +174,7 @@ export class SupportRequestService {
     invalid: UserError[],
     refuse: (customer: AccountEntity, now: Date) => UserError | null,
   ): Promise<Outcome<SupportRequestView>> {
-    const mspId = principal.mspId;
-    if (mspId === null) throw new Error('support requests are filed by an MSP principal');
+    const mspId = requireMspId(principal, 'filing a support request');
     const note = checkNote(input.note);
     const errors = isError(note) ? [...invalid, note] : invalid;
     if (errors.length > 0 || isError(note)) return failure(...errors);
