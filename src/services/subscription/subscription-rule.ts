@@ -155,11 +155,16 @@ export function mayAddMonitoredUserSql(now: Date, alias: string | null = null): 
   };
 }
 
-/** `trialEndedBetween` as a condition on `accounts`; `tag` names this range's parameters. */
+/**
+ * `trialEndedBetween` as a condition on `accounts`; `tag` names this range's parameters. Active
+ * at `from` (a trial ending after it) and expired at `to`: a trial ending after `from` has an
+ * end, so "expired at to" narrows to `end <= to`, written so that both bounds reach the index
+ * IDX_accounts_msp_state as one range.
+ */
 export function trialEndedBetweenSql(from: Date, to: Date, alias: string | null = 'a', tag = ''): SqlFragment {
   const active = subscriptionStateSql(SubscriptionState.ACTIVE_TRIAL, from, alias, `From${tag}`);
-  const expired = subscriptionStateSql(SubscriptionState.EXPIRED_TRIAL, to, alias, `To${tag}`);
-  return { sql: `(${active.sql} AND ${expired.sql})`, parameters: { ...active.parameters, ...expired.parameters } };
+  const to_ = `subscriptionNowTo${tag}`;
+  return { sql: `(${active.sql} AND ${column(alias, 'trial_ends_at')} <= :${to_})`, parameters: { ...active.parameters, [to_]: to } };
 }
 
 /**
