@@ -8,7 +8,7 @@ import { Clock, DAY_MS } from './clock';
 import { EmailVerificationService } from './email-verification.service';
 import { accountNumberOf, toGlobalId } from './global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
-import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './normalize';
+import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from './text/text-rules';
 import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf } from './principal';
 import { MspTotals, RollupService } from './rollup.service';

@@ -6,7 +6,7 @@ import { Clock, DAY_MS } from './clock';
 import { CustomerService } from './customer.service';
 import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { accountNumberOf, toGlobalId } from './global-id';
-import { textKey } from './normalize';
+import { checkReason, isUserError, keyOf } from './text/text-rules';
 import { Principal, isStaff } from './principal';
 import { RollupService } from './rollup.service';
 import { subscriptionState } from './subscription';
@@ -14,7 +14,6 @@ import { subscriptionState } from './subscription';
 export const SEATS_MAX = 1_000_000;
 /** How far ahead staff may set a trial's end. */
 export const TRIAL_END_MAX_DAYS = 365;
-export const REASON_MAX = 1000;
 
 export interface SeatsInput {
   customerId: string;
@@ -39,9 +38,6 @@ export interface LinkStandaloneAccountInput {
   accountNumber: string;
   mspAccountNumber: string;
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const abort = (field: string, code: UserErrorCode, message: string): never => {
   throw new UserErrorsAbort([userError(field, code, message)]);
@@ -135,11 +131,8 @@ export class SupportService {
    */
   async removeCustomer(actor: Principal, input: RemoveCustomerInput, manager?: EntityManager): Promise<Outcome<AccountEntity>> {
     requireStaff(actor);
-    const reason = input.reason?.trim() || null;
-    if (reason !== null && ([...reason].length > REASON_MAX || CONTROL.test(reason))) {
-      const message = `The reason must be at most ${REASON_MAX} characters with no control characters.`;
-      return failure(userError('reason', UserErrorCode.INVALID_NOTE, message));
-    }
+    const reason = checkReason(input.reason);
+    if (isUserError(reason)) return failure(reason);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
       if (reason === null && customer.plan === StoredPlan.PAID) {
         abort('reason', UserErrorCode.REASON_REQUIRED, 'Removing a paid customer needs a reason.');
@@ -192,7 +185,7 @@ export class SupportService {
         adminEmailKey: email,
         adminEmailVerifiedAt: null,
         name,
-        nameNormalized: textKey(name),
+        nameNormalized: keyOf(name),
         externalId: null,
         externalIdKey: null,
         purgedAt: customer.purgedAt ?? this.clock.now(),
