@@ -1,5 +1,6 @@
 import { QueryRunner } from 'typeorm';
 import { comparisonKey } from '../../services/text/comparison-key';
+import { EMAIL_KEY_MAX, IDENTITY_KEY_MAX, ORGANIZATION_NAME_KEY_MAX } from '../../services/text/limits';
 
 /** A row whose recomputed key it could not take, and the key it kept instead. */
 export interface KeyCollision {
@@ -38,10 +39,10 @@ interface KeySet {
 }
 
 const KEY_SETS: KeySet[] = [
-  { table: 'accounts', source: 'admin_email', key: 'admin_email_key', mirrors: [], scope: null, unique: '1 = 1', max: 254 },
+  { table: 'accounts', source: 'admin_email', key: 'admin_email_key', mirrors: [], scope: null, unique: '1 = 1', max: EMAIL_KEY_MAX },
   // The name key is unique per MSP among listed customers only (null once removed, and for MSPs).
-  { table: 'accounts', source: 'name', key: 'name_normalized', mirrors: ['name_key'], scope: 'msp_id', unique: 'name_key IS NOT NULL AND msp_id IS NOT NULL', max: 100 },
-  { table: 'monitored_users', source: 'identity', key: 'identity_key', mirrors: [], scope: 'account_id', unique: '1 = 1', max: 255 },
+  { table: 'accounts', source: 'name', key: 'name_normalized', mirrors: ['name_key'], scope: 'msp_id', unique: 'name_key IS NOT NULL AND msp_id IS NOT NULL', max: ORGANIZATION_NAME_KEY_MAX },
+  { table: 'monitored_users', source: 'identity', key: 'identity_key', mirrors: [], scope: 'account_id', unique: '1 = 1', max: IDENTITY_KEY_MAX },
 ];
 
 const PAGE = 2000;

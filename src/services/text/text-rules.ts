@@ -1,6 +1,7 @@
 import { isEmail } from 'class-validator';
 import { AppError, UserError, UserErrorCode, userError } from '../errors';
 import { comparisonKey } from './comparison-key';
+import { EMAIL_MAX, IDENTITY_MAX, KEY_GROWTH, ORGANIZATION_NAME_MAX } from './limits';
 
 /**
  * The rules for every free-text input, in one place: what is refused, how text is cleaned, and
@@ -27,10 +28,8 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/u;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (text: string) => !LONE_SURROGATE.test(text);
 
-export const EMAIL_MAX = 254;
-export const ORGANIZATION_NAME_MAX = 100;
+export { EMAIL_MAX, ORGANIZATION_NAME_MAX, IDENTITY_MAX } from './limits';
 export const EXTERNAL_ID_MAX = 100;
-export const IDENTITY_MAX = 255;
 export const DISPLAY_NAME_MAX = 200;
 export const IDEMPOTENCY_KEY_MAX = 100;
 export const KEY_NAME_MAX = 100;
@@ -44,7 +43,7 @@ export const characters = (text: string) => [...text].length;
  * How an input is read:
  * - `text`: free text, NFC (one spelling per accented letter) and trimmed;
  * - `compared`: like `text`, and compared by its comparison key, so it may hold no invisible
- *   character and its key must fit the key column (`max` characters too);
+ *   character and its key must fit the key column (`KEY_GROWTH` times `max` characters);
  * - `token`: the client's own string (external id, idempotency key), trimmed and compared
  *   exactly, so not normalized.
  */
@@ -69,7 +68,7 @@ export interface CheckedText {
  * The check every free-text input goes through: refuses text that is not well-formed UTF-16
  * (lone surrogates, which the engines store differently), then normalizes (NFC unless a token),
  * trims, and refuses empty text, text over `max` characters, control characters and, for
- * compared texts, invisible characters and a key over `max` characters.
+ * compared texts, invisible characters and a key too long for its column.
  */
 export function checkText(raw: string, rule: TextRule): CheckedText | UserError {
   const refused = () => userError(rule.field, rule.code, describe(rule));
@@ -78,7 +77,7 @@ export function checkText(raw: string, rule: TextRule): CheckedText | UserError 
   if (text.length === 0 || characters(text) > rule.max || CONTROL.test(text)) return refused();
   if (rule.kind !== 'compared') return { text, key: text };
   const key = comparisonKey(text);
-  if (INVISIBLE.test(text) || characters(key) > rule.max) return refused();
+  if (INVISIBLE.test(text) || characters(key) > rule.max * KEY_GROWTH) return refused();
   return { text, key };
 }
 
