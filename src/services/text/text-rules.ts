@@ -70,14 +70,15 @@ export interface CheckedText {
  * trims, and refuses empty text, text over `max` characters, control characters and, for
  * compared texts, invisible characters and a key too long for its column.
  */
-export function checkText(raw: string, rule: TextRule): CheckedText | UserError {
-  const refused = () => userError(rule.field, rule.code, describe(rule));
-  if (!wellFormed(raw)) return refused();
+export function checkText(raw: string, rule: TextRule, optional = false): CheckedText | UserError {
+  const refused = (why?: string) => userError(rule.field, rule.code, why ? `${rule.label} ${why}.` : describe(rule, optional));
+  if (!wellFormed(raw)) return refused('is not valid Unicode text (it has an unpaired surrogate)');
   const text = (rule.kind === 'token' ? raw : raw.normalize('NFC')).trim();
   if (text.length === 0 || characters(text) > rule.max || CONTROL.test(text)) return refused();
   if (rule.kind !== 'compared') return { text, key: text };
+  if (INVISIBLE.test(text)) return refused('may not contain invisible or direction-changing characters');
   const key = comparisonKey(text);
-  if (INVISIBLE.test(text) || characters(key) > rule.max * KEY_GROWTH) return refused();
+  if (characters(key) > rule.max * KEY_GROWTH) return refused('is too long once normalized for comparison');
   return { text, key };
 }
 
@@ -85,13 +86,13 @@ export function checkText(raw: string, rule: TextRule): CheckedText | UserError 
 export function checkOptionalText(raw: string | null | undefined, rule: TextRule): string | null | UserError {
   if (raw == null) return null;
   if (wellFormed(raw) && raw.trim().length === 0) return null;
-  const checked = checkText(raw, rule);
+  const checked = checkText(raw, rule, true);
   return isUserError(checked) ? checked : checked.text;
 }
 
-function describe(rule: TextRule): string {
-  const invisible = rule.kind === 'compared' ? ', no invisible or direction-changing characters' : '';
-  return `${rule.label} must be 1 to ${rule.max} characters with no control characters${invisible}.`;
+function describe(rule: TextRule, optional: boolean): string {
+  const length = optional ? `at most ${rule.max}` : `1 to ${rule.max}`;
+  return `${rule.label} must be ${length} characters with no control characters.`;
 }
 
 const rule = (field: string, code: UserErrorCode, label: string, max: number, kind: TextKind): TextRule => ({ field, code, label, max, kind });
@@ -133,7 +134,8 @@ export function checkEmail(raw: string, field = 'adminEmail'): { email: string; 
   const emailRule = rule(field, UserErrorCode.INVALID_EMAIL, 'An email address', EMAIL_MAX, 'compared');
   const invalid = () => userError(field, UserErrorCode.INVALID_EMAIL, `Enter a valid email address of at most ${EMAIL_MAX} characters.`);
   const checked = checkText(raw, emailRule);
-  if (isUserError(checked) || !isEmail(checked.text) || /\.invalid$/.test(checked.key)) return invalid();
+  if (isUserError(checked)) return checked;
+  if (!isEmail(checked.text) || /\.invalid$/.test(checked.key)) return invalid();
   return { email: checked.text, key: checked.key };
 }
 
