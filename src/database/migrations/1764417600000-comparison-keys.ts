@@ -20,6 +20,13 @@ export class ComparisonKeys1764417600000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of resize(runner, WIDE)) await runner.query(statement);
+    if (isMysql(runner) && runner.isTransactionActive) {
+      // MySQL commits implicitly at each ALTER TABLE, which would leave the rewrite below to
+      // autocommit, statement by statement; a new transaction makes it and the migration's record
+      // one unit again (the ALTERs are idempotent if it rolls back and the migration runs again).
+      await runner.commitTransaction();
+      await runner.startTransaction();
+    }
     for (const collision of await recomputeComparisonKeys(runner)) {
       runner.connection.logger.log('warn', { message: 'comparison key collision', ...collision }, runner);
     }
@@ -44,8 +51,10 @@ interface Widths {
 const WIDE: Widths = { name: 300, email: 762, identity: 765 };
 const NARROW: Widths = { name: 100, email: 254, identity: 255 };
 
+const isMysql = (runner: QueryRunner) => ['mysql', 'mariadb'].includes(runner.connection.options.type);
+
 function resize(runner: QueryRunner, w: Widths): string[] {
-  if (['mysql', 'mariadb'].includes(runner.connection.options.type)) {
+  if (isMysql(runner)) {
     const key = (column: string, width: number, nullable = false) => `MODIFY \`${column}\` varchar(${width}) COLLATE "utf8mb4_bin" ${nullable ? 'NULL' : 'NOT NULL'}`;
     return [
       `ALTER TABLE \`accounts\` ${key('name_normalized', w.name)}, ${key('name_key', w.name, true)}, ${key('admin_email_key', w.email)}`,
