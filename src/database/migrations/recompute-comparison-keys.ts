@@ -35,14 +35,16 @@ interface KeySet {
   scope: string | null;
   /** The SQL that says whether a row's key is under the unique index. */
   unique: string;
+  /** The column the unique index holds (the key itself, or its mirror for names). */
+  indexed: string;
   max: number;
 }
 
 const KEY_SETS: KeySet[] = [
-  { table: 'accounts', source: 'admin_email', key: 'admin_email_key', mirrors: [], scope: null, unique: '1 = 1', max: EMAIL_KEY_MAX },
+  { table: 'accounts', source: 'admin_email', key: 'admin_email_key', mirrors: [], scope: null, unique: '1 = 1', indexed: 'admin_email_key', max: EMAIL_KEY_MAX },
   // The name key is unique per MSP among listed customers only (null once removed, and for MSPs).
-  { table: 'accounts', source: 'name', key: 'name_normalized', mirrors: ['name_key'], scope: 'msp_id', unique: 'name_key IS NOT NULL AND msp_id IS NOT NULL', max: ORGANIZATION_NAME_KEY_MAX },
-  { table: 'monitored_users', source: 'identity', key: 'identity_key', mirrors: [], scope: 'account_id', unique: '1 = 1', max: IDENTITY_KEY_MAX },
+  { table: 'accounts', source: 'name', key: 'name_normalized', mirrors: ['name_key'], scope: 'msp_id', unique: 'name_key IS NOT NULL AND msp_id IS NOT NULL', indexed: 'name_key', max: ORGANIZATION_NAME_KEY_MAX },
+  { table: 'monitored_users', source: 'identity', key: 'identity_key', mirrors: [], scope: 'account_id', unique: '1 = 1', indexed: 'identity_key', max: IDENTITY_KEY_MAX },
 ];
 
 const PAGE = 2000;
@@ -106,7 +108,7 @@ async function assign(runner: QueryRunner, set: KeySet, changed: Row[], collisio
   const staying = async (row: Row, key: string): Promise<number | undefined> => {
     const scoped = set.scope ? `${q(set.scope)} = ? AND ` : '';
     const found: Array<{ id: number }> = await runner.query(
-      `SELECT ${q('id')} AS id FROM ${q(set.table)} WHERE ${scoped}${q(set.key)} = ? AND ${set.unique}`,
+      `SELECT ${q('id')} AS id FROM ${q(set.table)} WHERE ${scoped}${q(set.indexed)} = ? AND ${set.unique}`,
       set.scope ? [row.scope, key] : [key],
     );
     return found.map((f) => Number(f.id)).find((id) => !moving.has(id));
