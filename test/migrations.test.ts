@@ -122,15 +122,17 @@ describeEachEngine('migrations', (api, engine) => {
     expect(await indexes(api().db)).toEqual(before);
   });
 
-  it('undo the last migration, and run again to the same schema', async () => {
+  it('undo the last migrations that create tables, and run again to the same schema', async () => {
     const dataSource = api().db.dataSource;
     const before = await indexes(api().db);
+    // The last migration only rewrites data (the comparison keys); the one before creates tables.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     expect(await dataSource.showMigrations()).toBe(true);
     await expect(api().rowCount('audit_events')).rejects.toThrow();
     expect(await api().rowCount('accounts')).toBeGreaterThanOrEqual(0);
     const applied = await dataSource.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name ?? m.constructor.name).slice(-1));
+    expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name ?? m.constructor.name).slice(-2));
     expect(await indexes(api().db)).toEqual(before);
     expect(await pendingSchemaChanges(api().db)).toEqual([]);
     // The API serves on the re-created schema.

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountKind, StoredPlan } from './enums';
+import { EMAIL_KEY_MAX, ORGANIZATION_NAME_KEY_MAX } from '../services/text/limits';
 import { KeyColumn } from './key-column';
 
 /**
@@ -32,19 +33,20 @@ export class AccountEntity {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
-  /** Lower-cased name: the sort key for ORGANIZATION_NAME and the search target. */
-  @KeyColumn({ name: 'name_normalized', type: 'varchar', length: 100 })
+  /** The name's comparison key (see `comparisonKey`): the sort key for ORGANIZATION_NAME and the search target. */
+  @KeyColumn({ name: 'name_normalized', type: 'varchar', length: ORGANIZATION_NAME_KEY_MAX })
   nameNormalized: string;
 
   /** Equals `nameNormalized` while the customer is listed; null once removed, freeing the name. */
-  @KeyColumn({ name: 'name_key', type: 'varchar', length: 100, nullable: true })
+  @KeyColumn({ name: 'name_key', type: 'varchar', length: ORGANIZATION_NAME_KEY_MAX, nullable: true })
   nameKey: string | null;
 
   @Column({ name: 'admin_email', type: 'varchar', length: 254 })
   adminEmail: string;
 
   @Index('UQ_accounts_admin_email_key', { unique: true })
-  @KeyColumn({ name: 'admin_email_key', type: 'varchar', length: 254 })
+  /** The address's comparison key (see `comparisonKey`). */
+  @KeyColumn({ name: 'admin_email_key', type: 'varchar', length: EMAIL_KEY_MAX })
   adminEmailKey: string;
 
   @Column({ name: 'admin_email_verified_at', type: 'datetime', precision: 3, nullable: true })

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EMAIL_KEY_MAX } from '../services/text/limits';
 import { KeyColumn } from './key-column';
 
 /** A single-use link sent to an admin email; only the SHA-256 of its token is stored. */
@@ -16,7 +17,7 @@ export class EmailVerificationEntity {
   tokenHash: string;
 
   /** The normalized address the link verifies; a later correction makes it useless. */
-  @KeyColumn({ name: 'email_key', type: 'varchar', length: 254 })
+  @KeyColumn({ name: 'email_key', type: 'varchar', length: EMAIL_KEY_MAX })
   emailKey: string;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

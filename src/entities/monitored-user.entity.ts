@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { IDENTITY_KEY_MAX } from '../services/text/limits';
 import { KeyColumn } from './key-column';
 
 /** A person whose activity an account monitors. */
@@ -16,7 +17,8 @@ export class MonitoredUserEntity {
   @Column({ type: 'varchar', length: 255 })
   identity: string;
 
-  @KeyColumn({ name: 'identity_key', type: 'varchar', length: 255 })
+  /** The identity's comparison key (see `comparisonKey`). */
+  @KeyColumn({ name: 'identity_key', type: 'varchar', length: IDENTITY_KEY_MAX })
   identityKey: string;
 
   @Column({ name: 'display_name', type: 'varchar', length: 200 })

@@ -8,25 +8,14 @@ import { AppError, Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, 
 import { rowIdOf, toGlobalId } from './global-id';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, tenantOf, requireMspId } from './principal';
+import { checkKeyName } from './text/text-rules';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PATTERN = /^cc_([0-9A-Za-z]{8})_([0-9A-Za-z]{32})$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
-export const KEY_NAME_MAX = 100;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const ORDERING = 'API_KEYS:CREATED_AT:DESC';
 /** The roles an MSP may give its own keys. */
 const MSP_ROLES: ReadonlySet<ApiKeyRole> = new Set([ApiKeyRole.MSP_ADMIN, ApiKeyRole.MSP_READ]);
-
-/** A key's label, NFC and trimmed, or why it is refused: 1 to 100 characters, no control characters. */
-function checkKeyName(raw: string): string | UserError {
-  const name = raw.normalize('NFC').trim();
-  if (name.length === 0 || [...name].length > KEY_NAME_MAX || CONTROL.test(name)) {
-    return userError('name', UserErrorCode.INVALID_KEY_NAME, `A key name must be 1 to ${KEY_NAME_MAX} characters with no control characters.`);
-  }
-  return name;
-}
 
 export interface CreateApiKeyInput {
   name: string;

@@ -5,7 +5,7 @@ import { emailTakenError } from './user-errors';
 import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
 import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';
-import { checkEmail, checkOrganizationName, isUserError } from './normalize';
+import { checkEmail, checkOrganizationName, isUserError } from './text/text-rules';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff } from './principal';
 import { RollupService } from './subscription/rollup.service';

@@ -7,7 +7,7 @@ import { AuditAction, AuditService } from '../audit.service';
 import { EmailVerificationService, accountTarget } from '../email-verification.service';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { accountNumberOf } from '../global-id';
-import { EXTERNAL_ID_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
+import { EXTERNAL_ID_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../text/text-rules';
 import { Principal, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 

@@ -9,7 +9,7 @@ import { Clock, DAY_MS } from '../clock';
 import { EmailVerificationService } from '../email-verification.service';
 import { accountNumberOf, toGlobalId } from '../global-id';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
-import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../normalize';
+import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../text/text-rules';
 import { Principal, tenantOf, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 

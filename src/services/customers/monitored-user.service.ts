@@ -7,7 +7,7 @@ import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
 import { rowIdOf, toGlobalId } from '../global-id';
 import { customerNotFound } from '../user-errors';
-import { checkDisplayName, checkIdentity, isUserError } from '../normalize';
+import { checkDisplayName, checkIdentity, isUserError } from '../text/text-rules';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
 import { Principal, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { AccountEntity, EmailVerificationEntity, MailOutboxEntity, MonitoredUserEntity } from '../../entities';
-import { textKey } from '../normalize';
+import { keyOf } from '../text/text-rules';
 
 /** The anonymous placeholders that replace a purged customer's personal data. */
 export const purgedEmail = (accountNumber: string) => `purged-${accountNumber}@purged.invalid`;
@@ -21,7 +21,7 @@ export async function anonymizeCustomer(db: Database, manager: EntityManager, cu
     adminEmailKey: email,
     adminEmailVerifiedAt: null,
     name,
-    nameNormalized: textKey(name),
+    nameNormalized: keyOf(name),
     externalId: null,
     externalIdKey: null,
     purgedAt: customer.purgedAt ?? now,

@@ -11,10 +11,10 @@ import { accountNumberOf, toGlobalId } from '../global-id';
 import { Principal, isStaff } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { subscriptionState } from '../subscription/subscription-rule';
+import { checkReason, isUserError } from '../text/text-rules';
 
 /** How far ahead staff may set a trial's end. */
 export const TRIAL_END_MAX_DAYS = 365;
-export const REASON_MAX = 1000;
 
 export interface SeatsInput {
   customerId: string;
@@ -39,9 +39,6 @@ export interface LinkStandaloneAccountInput {
   accountNumber: string;
   mspAccountNumber: string;
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const notStandalone = () => userError('accountNumber', UserErrorCode.NOT_STANDALONE, 'This account is not a standalone (sign-up page) account.');
 const abort = (error: UserError): never => {
@@ -128,11 +125,8 @@ export class StaffOperationsService {
    */
   async removeCustomer(actor: Principal, input: RemoveCustomerInput, manager?: EntityManager): Promise<Outcome<AccountEntity>> {
     requireStaff(actor);
-    const reason = input.reason?.trim() || null;
-    if (reason !== null && ([...reason].length > REASON_MAX || CONTROL.test(reason))) {
-      const message = `The reason must be at most ${REASON_MAX} characters with no control characters.`;
-      return failure(userError('reason', UserErrorCode.INVALID_NOTE, message));
-    }
+    const reason = checkReason(input.reason);
+    if (isUserError(reason)) return failure(reason);
     return this.onCustomer(input.customerId, manager, async (m, customer, asOf) => {
       if (reason === null && customer.plan === StoredPlan.PAID) {
         abort(userError('reason', UserErrorCode.REASON_REQUIRED, 'Removing a paid customer needs a reason.'));

@@ -13,13 +13,10 @@ import { SubscriptionState, subscriptionState } from '../subscription/subscripti
 import { StaffOperationsService } from './staff-operations.service';
 import { alreadyPaid, customerNotFound, notATrial, seatsError } from '../user-errors';
 import { SupportRequestView } from './support-request-list.service';
+import { checkNote } from '../text/text-rules';
 
-export const NOTE_MAX = 1000;
 export const EXTENSION_DAYS_MAX = 90;
 const DEFAULT_REMOVAL_REASON = 'Requested by the MSP';
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export interface RequestUpgradeInput {
   customerId: string;
@@ -55,17 +52,6 @@ const KIND_LABEL: Record<SupportRequestKind, string> = {
 };
 
 const openKeyOf = (customerId: number, kind: SupportRequestKind) => `${customerId}:${kind}`;
-
-/** An optional note: trimmed, empty means none, at most 1000 characters, no control characters. */
-function checkNote(raw: string | null | undefined): { note: string | null } | UserError {
-  if (raw == null) return { note: null };
-  const note = raw.normalize('NFC').trim();
-  if (note.length === 0) return { note: null };
-  if ([...note].length > NOTE_MAX || CONTROL.test(note)) {
-    return userError('note', UserErrorCode.INVALID_NOTE, `A note must be at most ${NOTE_MAX} characters with no control characters.`);
-  }
-  return { note };
-}
 
 const isError = (value: unknown): value is UserError => typeof value === 'object' && value !== null && 'code' in value;
 
@@ -197,7 +183,7 @@ export class SupportRequestService {
             customerId: customer.id,
             kind,
             status: SupportRequestStatus.OPEN,
-            note: note.note,
+            note,
             licensedSeats: values.licensedSeats ?? null,
             days: values.days ?? null,
             openKey,
@@ -247,7 +233,7 @@ export class SupportRequestService {
         if (found.status !== SupportRequestStatus.OPEN) throw new UserErrorsAbort([notOpen()]);
         if (status === SupportRequestStatus.APPROVED) await this.rollups.lock(manager, found.mspId);
         const now = this.clock.now();
-        const closed = { status, resolvedAt: now, resolution: note.note, resolvedBy: principal.keyPrefix, openKey: null };
+        const closed = { status, resolvedAt: now, resolution: note, resolvedBy: principal.keyPrefix, openKey: null };
         const updated = await manager
           .createQueryBuilder()
           .update(SupportRequestEntity)
