@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
@@ -44,6 +44,7 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
 
   beforeAll(async () => {
     if (!builtDashboard()) throw new Error('web/dist is not built: run `npm run build:web` (npm install and npm test do it).');
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const seeded = await api().services.demo.seed();
     if (!seeded.apiKey) throw new Error('the demo was already seeded');
@@ -60,6 +61,7 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
       args: FLAGS,
       viewport: { width: 1280, height: 860 },
     });
+    context.setDefaultTimeout(10_000);
     // The access link points at the product app (APP_URL http://app.test in tests): answer it here.
     await context.route('http://app.test/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>ActivTrak app</title>' }));
   }, 60_000);
@@ -91,6 +93,29 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
   const tabCount = async (page: Page, name: string) => Number((await tab(page, name).locator('.count').innerText()).replace(/,/g, ''));
   const card = (page: Page, organizationName: string): Locator => page.getByRole('article', { name: organizationName, exact: true });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${engine}-${name}.png`) });
+
+  it('serves the page at / and index.html for other HTML paths; the API routes answer as before', async () => {
+    const app = api().app;
+    const home = await app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.headers['content-type']).toMatch(/^text\/html/);
+    expect(home.body).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(home.body)?.[1];
+    expect(script).toBeDefined();
+    const asset = await app.inject({ method: 'GET', url: String(script) });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const deep = await app.inject({ method: 'GET', url: '/customers/123', headers: { accept: 'text/html' } });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toBe(home.body);
+    const unknown = await app.inject({ method: 'GET', url: '/graphq' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    const keyless = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ query: '{ msp { id } }' }) });
+    expect(keyless.statusCode).toBe(401);
+  });
 
   it('refuses an invalid key with a clear message and keeps nothing', async () => {
     const page = await newPage();
@@ -245,6 +270,25 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
     expect(shown).toBe(sum);
     expect(shown).toBe(fromApi.customers.monitoredUserTotal);
     expect(shown).toBe(fromApi.activeTrialMonitoredUsers);
+    await page.close();
+  });
+
+  it('searches and sorts the list the way the API does', async () => {
+    const page = await newPage();
+    await signIn(page, demoKey);
+    await tab(page, 'Paid Subscriptions').click();
+    await page.getByLabel('Sort by').selectOption({ label: 'Name, A to Z' });
+    await expectText(page.getByRole('article').first(), 'Acme, Inc');
+    const names = async () => page.getByRole('article').getByRole('heading').allInnerTexts();
+    expect(await names()).toEqual(['Acme, Inc', 'Globex Corporation']);
+    await page.getByLabel('Sort by').selectOption({ label: 'Name, Z to A' });
+    await expectText(page.getByRole('article').first(), 'Globex Corporation');
+    expect(await names()).toEqual(['Globex Corporation', 'Acme, Inc']);
+    await page.getByLabel('Search customers').fill('glob');
+    await expectCount(page.getByRole('article'), 1);
+    expect(await names()).toEqual(['Globex Corporation']);
+    await page.getByLabel('Search customers').fill('no such customer');
+    await expectText(page.locator('.empty'), 'No customers in Paid Subscriptions match “no such customer”.');
     await page.close();
   });
 
