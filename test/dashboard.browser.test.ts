@@ -115,6 +115,10 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
     const keyless = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ query: '{ msp { id } }' }) });
     expect(keyless.statusCode).toBe(401);
+    // The API's own error handler still answers malformed bodies (registering the plugin must not bypass it).
+    const malformed = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('refuses an invalid key with a clear message and keeps nothing', async () => {

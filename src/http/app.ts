@@ -133,10 +133,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  // The dashboard (web/), when built: static files at /, hashed assets cached for good.
+  // The dashboard (web/), when built: static files at /, hashed assets cached for good. Not
+  // awaited: awaiting would load the routes before the error handler below is set.
   const webRoot = options.webRoot === undefined ? builtDashboard() : options.webRoot;
   if (webRoot) {
-    await fastify.register(fastifyStatic, {
+    void fastify.register(fastifyStatic, {
       root: webRoot,
       cacheControl: false,
       setHeaders: (res, path) => res.setHeader('cache-control', path.includes(join('assets', '')) ? 'public, max-age=31536000, immutable' : 'no-cache'),
