@@ -307,6 +307,7 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
     await dialog.getByRole('button', { name: 'Send request' }).click();
     await expectText(hooli.getByRole('list', { name: /Support requests/ }), 'Extension by 30 days: requested, waiting for support');
     expect(await hooli.getByRole('button', { name: 'Request extension' }).count()).toBe(0);
+    await shot(page, 'request-status');
     const filed = await api().ok(demoKey, `{ msp { supportRequests(first: 5) { nodes { kind status days customer { organizationName } } } } }`);
     expect(filed.msp.supportRequests.nodes[0]).toEqual({ kind: 'TRIAL_EXTENSION', status: 'OPEN', days: 30, customer: { organizationName: 'Hooli Labs' } });
 

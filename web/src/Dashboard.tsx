@@ -1,4 +1,4 @@
-import { KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { AccessCustomerDocument, CustomersDocument, DashboardDocument, SupportRequestsDocument } from './operations';
 import { AddCustomerDialog } from './AddCustomerDialog';
@@ -50,6 +50,12 @@ export function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut: ()
   const [opening, setOpening] = useState<string | null>(null);
   const [access] = useMutation(AccessCustomerDocument);
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+
+  useEffect(() => {
+    if (!announcement) return;
+    const timer = setTimeout(() => setAnnouncement(''), 8000);
+    return () => clearTimeout(timer);
+  }, [announcement]);
 
   const msp = data?.msp;
   const canWrite = role.status === 'known' && role.role === 'MSP_ADMIN';
@@ -233,7 +239,7 @@ export function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut: ()
           onClose={() => setRequesting(null)}
           onFiled={(request) => {
             setRequesting(null);
-            setAnnouncement(`${requestLine(request)} for ${requesting.customer.organizationName}.`);
+            setAnnouncement(`Request sent for ${requesting.customer.organizationName}: ${requestLine(request)}.`);
           }}
         />
       )}
