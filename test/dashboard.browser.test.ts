@@ -131,6 +131,19 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
     await page.close();
   });
 
+  it('sends a signed-in page back to sign-in with a message once its key is revoked', async () => {
+    const created = await api().db.transaction((manager) => api().services.apiKeys.create(manager, ApiKeyRole.MSP_ADMIN, demoMspId, 'revoked in the browser test'));
+    const page = await newPage();
+    await signIn(page, created.secret);
+    expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([created.secret]);
+    await api().services.apiKeys.revokeByPrefix(created.key.prefix);
+    await tab(page, 'Expired Trials').click();
+    await expectText(page.getByRole('status'), /refused \(invalid or revoked\)/);
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual([]);
+    await page.close();
+  });
+
   it('signs in with the demo key: tab counts and Active Users equal the API; a screenshot of each tab', async () => {
     const page = await newPage();
     await signIn(page, demoKey);
