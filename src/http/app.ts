@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
@@ -19,6 +22,14 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false | { level: string };
+  /** The built dashboard to serve at `/`: a directory, null for none; default: web/dist when built. */
+  webRoot?: string | null;
+}
+
+/** web/dist with its index.html, seen from src/http (tests) or dist/src/http (compiled); null when not built. */
+export function builtDashboard(): string | null {
+  const candidates = [join(__dirname, '..', '..', 'web', 'dist'), join(__dirname, '..', '..', '..', 'web', 'dist')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -121,11 +132,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // The dashboard (web/), when built: static files at /, hashed assets cached for good. Not
+  // awaited: awaiting would load the routes before the error handler below is set.
+  const webRoot = options.webRoot === undefined ? builtDashboard() : options.webRoot;
+  if (webRoot) {
+    void fastify.register(fastifyStatic, {
+      root: webRoot,
+      cacheControl: false,
+      setHeaders: (res, path) => res.setHeader('cache-control', path.includes(join('assets', '')) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
+
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
 
   fastify.setNotFoundHandler((request, reply) => {
+    if (webRoot && request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')) return reply.sendFile('index.html');
     void reply.code(404).send(errorBody('BAD_REQUEST', `No route ${request.method} ${request.url.split('?')[0]}. The API is at POST /graphql.`, String(request.id)));
   });
 
