@@ -62,10 +62,17 @@ export class TestApi {
    */
   static async start(
     engine: Engine,
-    options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean; introspection?: boolean; limits?: Partial<LimitSettings> & { redisKeyPrefix?: string } } = {},
+    options: {
+      requestTimeoutMs?: number;
+      bodyLimitBytes?: number;
+      production?: boolean;
+      introspection?: boolean;
+      limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
+      poolSize?: number;
+    } = {},
   ): Promise<TestApi> {
     const database = await freshDatabase(engine);
-    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
+    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: options.poolSize ?? 25 });
     const clock = new ManualClock(START);
     const mailbox: DeliveredMail[] = [];
     const mailLog = {
