@@ -31,7 +31,7 @@ describe('GraphQL over HTTP (graphql-http audit) [sqlite]', () => {
   });
 
   it('passes with no error, and only the warnings the README explains', async () => {
-    const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const fetchFn = (input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1] = {}) => {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${key}`);
       return fetch(input, { ...init, headers });

@@ -110,7 +110,7 @@ async function gql(url: string, key: string, query: string, variables?: Record<s
     body: JSON.stringify({ query, variables }),
   });
   // The cost report (`extensions.cost`) is the limits tests' concern; these compare data and errors.
-  const { extensions: _cost, ...body } = await response.json();
+  const { extensions: _cost, ...body } = (await response.json()) as Record<string, unknown>;
   return { status: response.status, body };
 }
 
