@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { LIMIT_DEFAULTS } from '../src/config/config';
 import { ENGINES } from './support/engines';
+import { ApiKeyRole } from '../src/entities';
 import { TestApi, TestMsp } from './support/harness';
 
 const DASHBOARD = `query Dashboard { msp {
@@ -32,7 +33,9 @@ Promise.all(Array.from({ length: Number(loops) }, loop)).then(() => process.stdo
 
 function runFlooder(url: string, key: string, query: string, loops: number, ms: number): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', FLOODER, url, key, query, String(loops), String(ms)], { timeout: ms + 30_000 }, (error, stdout) => {
+    // At the lowest CPU priority: a partner's script runs on the partner's machine, not on ours,
+    // so on this one machine it must not compete with the server for CPU.
+    execFile('nice', ['-n', '19', process.execPath, '-e', FLOODER, url, key, query, String(loops), String(ms)], { timeout: ms + 30_000 }, (error, stdout) => {
       if (error) reject(error);
       else resolve(JSON.parse(stdout));
     });
@@ -72,6 +75,8 @@ describe.each(ENGINES.filter((e) => e === 'mysql'))('fair sharing between tenant
         alone.push(performance.now() - started);
       }
 
+      // The dashboard refreshes every 200 ms with a key of its own: at most 30 × 53 points, within its budget.
+      const dashboardKey = await api.makeKey(ApiKeyRole.MSP_READ, victim);
       const deadline = Date.now() + 6000;
       const flood = runFlooder(url, flooder.key, HEAVY, 24, 6000);
       const latencies: number[] = [];
@@ -79,8 +84,9 @@ describe.each(ENGINES.filter((e) => e === 'mysql'))('fair sharing between tenant
         await new Promise((resolve) => setTimeout(resolve, 300));
         while (Date.now() < deadline - 300) {
           const started = performance.now();
-          expect(await post(victim.key, DASHBOARD)).toBe(200);
+          expect(await post(dashboardKey, DASHBOARD)).toBe(200);
           latencies.push(performance.now() - started);
+          await new Promise((resolve) => setTimeout(resolve, 200));
         }
       })();
       const [statuses] = await Promise.all([flood, measured]);
