@@ -82,7 +82,8 @@ describeEachEngine('abuse limits', (api) => {
         times.push(response.ms);
       }
       const grown = heapMb() - before;
-      console.log(`finding 1 (depth 20, ${query.length} bytes): refused in ${Math.max(...times).toFixed(1)} ms at worst of 20, heap ${grown >= 0 ? '+' : ''}${grown.toFixed(1)} MB`);
+      const median = [...times].sort((x, y) => x - y)[10];
+      console.log(`finding 1 (depth 20, ${query.length} bytes): refused in ${median.toFixed(1)} ms median, ${Math.max(...times).toFixed(1)} ms at worst of 20, heap ${grown >= 0 ? '+' : ''}${grown.toFixed(1)} MB`);
       expect(Math.max(...times)).toBeLessThan(1000);
       expect(grown).toBeLessThan(64);
       // The server still answers.
