@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     requestTimeoutMs: config.requestTimeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
     logger: log,
+    limits: config.limits,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -230,7 +230,10 @@ describeEachEngine('HTTP contract', (api, engine) => {
     it('serves a query with a key and apollo-require-preflight', async () => {
       const response = await send(api(), graphqlGet(msp.key, { query: MSP_QUERY }, { 'apollo-require-preflight': 'true' }));
       expect(response.status).toBe(200);
-      expect(response.json()).toEqual({ data: { msp: { name: msp.entity.name, customerCounts: { total: 0 } } } });
+      expect(response.json()).toEqual({
+        data: { msp: { name: msp.entity.name, customerCounts: { total: 0 } } },
+        extensions: { cost: { requestedQueryCost: 2, throttleStatus: expect.objectContaining({ maximumAvailable: expect.any(Number) }) } },
+      });
     });
 
     it('serves a query with x-apollo-operation-name or content-type: application/json instead', async () => {

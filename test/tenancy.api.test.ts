@@ -18,7 +18,7 @@ const DASHBOARD = `query($search: String) { msp {
   billableMonitoredUsers activeTrialMonitoredUsers expiredTrialMonitoredUsers
   customers(search: $search, first: 100) {
     totalCount monitoredUserTotal
-    nodes { accountNumber organizationName msp { accountNumber } monitoredUsers(first: 100) { totalCount nodes { identity } } }
+    nodes { accountNumber organizationName msp { accountNumber } monitoredUsers(first: 5) { totalCount nodes { identity } } }
   }
 } }`;
 const REGISTER = `mutation($input: RegisterMonitoredUserInput!) { registerMonitoredUser(input: $input) {

@@ -23,7 +23,33 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   auditRetentionDays: number;
+  /** Abuse limits and per-key rate limits; see `LIMIT_DEFAULTS`. */
+  limits: LimitSettings;
 }
+
+/** What one request may cost and what each API key may spend (README: Limits and errors). */
+export interface LimitSettings {
+  /** One request's cost cap (`MAX_QUERY_COST`). */
+  maxQueryCost: number;
+  /** Each key's cost budget per window (`RATE_LIMIT_POINTS`, `RATE_LIMIT_WINDOW_S`). */
+  rateLimitPoints: number;
+  rateLimitWindowS: number;
+  /** Requests one key may have executing at once (`MAX_IN_FLIGHT_PER_KEY`). */
+  maxInFlightPerKey: number;
+  /** redis:// or rediss://; unset: buckets in this process's memory. */
+  redisUrl: string | undefined;
+}
+
+export const LIMIT_DEFAULTS: LimitSettings = {
+  maxQueryCost: 1000,
+  rateLimitPoints: 2000,
+  rateLimitWindowS: 20,
+  maxInFlightPerKey: 8,
+  redisUrl: undefined,
+};
+
+/** 100 KB: the largest legitimate request (a full dashboard query with variables) is under 4 KB. */
+export const BODY_LIMIT_DEFAULT = 102_400;
 
 export class ConfigError extends Error {}
 
@@ -59,6 +85,13 @@ export function databaseUrl(env: Env): string | undefined {
     throw new ConfigError('DATABASE_URL is not a valid URL');
   }
   return raw.replace(/^mariadb:/, 'mysql:');
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  return raw;
 }
 
 function smtpUrl(env: Env): string | undefined {
@@ -106,9 +139,16 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, 'INTROSPECTION', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     dbQueueLimit: integer(env, 'DB_QUEUE_LIMIT', 500, 0, 100_000),
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', BODY_LIMIT_DEFAULT, 1024, 100 * 1_048_576),
     smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM?.trim() || 'Command Center <no-reply@command-center.invalid>',
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+    limits: {
+      maxQueryCost: integer(env, 'MAX_QUERY_COST', LIMIT_DEFAULTS.maxQueryCost, 1, 1_000_000),
+      rateLimitPoints: integer(env, 'RATE_LIMIT_POINTS', LIMIT_DEFAULTS.rateLimitPoints, 1, 100_000_000),
+      rateLimitWindowS: integer(env, 'RATE_LIMIT_WINDOW_S', LIMIT_DEFAULTS.rateLimitWindowS, 1, 86_400),
+      maxInFlightPerKey: integer(env, 'MAX_IN_FLIGHT_PER_KEY', LIMIT_DEFAULTS.maxInFlightPerKey, 1, 10_000),
+      redisUrl: redisUrl(env),
+    },
   };
 }

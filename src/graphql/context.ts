@@ -6,10 +6,10 @@ import { AppError } from '../services/errors';
 import { Principal } from '../services/principal';
 
 /**
- * Why a request has no principal: no key, a key that does not check out, no database to ask,
- * or an unexpected error while checking the key.
+ * Why a request has no principal: no key, a key that does not check out, more than one
+ * Authorization header, no database to ask, or an unexpected error while checking the key.
  */
-export type AuthFailure = 'missing' | 'invalid' | 'unavailable' | 'error';
+export type AuthFailure = 'missing' | 'invalid' | 'ambiguous' | 'unavailable' | 'error';
 
 /** What every resolver receives; built fresh for each request. */
 export interface RequestContext {
@@ -27,6 +27,11 @@ export interface RequestContext {
   loaders: Loaders;
   /** The time the request is answered as of, from the one clock. */
   now: Date;
+  /**
+   * True the first time in the rate-limit window that this key is refused `field`; only then
+   * is the refusal written to the audit log, so a key cannot flood it.
+   */
+  firstRefusal: (field: string) => Promise<boolean>;
 }
 
 /** The authenticated caller; the HTTP layer has already refused requests without one. */

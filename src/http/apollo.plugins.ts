@@ -6,9 +6,10 @@ import { HTTP_STATUS, isUnexpected } from './error-format';
 /** Root fields that answer without an API key (the emailed verification link). */
 export const KEYLESS_FIELDS = new Set(['verifyAdminEmail', '__typename']);
 
-function keyless(operation: OperationDefinitionNode | undefined): boolean {
+/** True for an operation that needs no API key (only keyless root fields). */
+export function isKeyless(operation: OperationDefinitionNode | undefined | null): boolean {
   return (
-    operation !== undefined &&
+    operation != null &&
     operation.operation === 'mutation' &&
     operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && KEYLESS_FIELDS.has(s.name.value))
   );
@@ -24,7 +25,7 @@ export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation }: GraphQLRequestContextDidResolveOperation<RequestContext>) {
-          if (contextValue.principal || keyless(operation)) return;
+          if (contextValue.principal || isKeyless(operation)) return;
           if (contextValue.authFailure === 'error') throw contextValue.authError;
           if (contextValue.authFailure === 'unavailable') {
             throw new GraphQLError('The database is unavailable; try again shortly.', {
@@ -34,7 +35,9 @@ export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
           const message =
             contextValue.authFailure === 'invalid'
               ? 'The API key is invalid or revoked.'
-              : 'An API key is required: send `Authorization: Bearer cc_...`.';
+              : contextValue.authFailure === 'ambiguous'
+                ? 'Send exactly one Authorization header.'
+                : 'An API key is required: send `Authorization: Bearer cc_...`.';
           throw new GraphQLError(message, {
             extensions: {
               code: 'UNAUTHENTICATED',
@@ -62,16 +65,13 @@ export function errorStatusPlugin(): ApolloServerPlugin<RequestContext> {
             }
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const errors = response.body.singleResult.errors ?? [];
           let status = 0;
           for (const error of errors) {
             const code = String(error.extensions?.code ?? '');
             status = Math.max(status, HTTP_STATUS[code] ?? 0);
-            if (code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE' || code === 'TIMEOUT') {
-              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-            }
           }
           if (status > 0 && (response.http.status ?? 200) < status) response.http.status = status;
         },

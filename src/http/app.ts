@@ -5,14 +5,20 @@ import fastifyStatic from '@fastify/static';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyBaseLogger, LogController, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '../graphql/context';
 import { apiSchema } from '../graphql/schema';
 import { createLoaders, Loaders } from '../loaders/request.loaders';
 import { Services } from '../services';
 import { isDatabaseUnavailable } from '../database/data-source';
+import { LIMIT_DEFAULTS, LimitSettings } from '../config/config';
+import { ArgumentLimitsRule } from '../graphql/limits/argument-limits';
+import { documentLimits, PARSE_OPTIONS } from '../graphql/limits/document-limits';
 import { authGatePlugin, errorStatusPlugin } from './apollo.plugins';
 import { formatError } from './error-format';
+import { KeyBudgets } from './key-budgets';
+import { limitsPlugin } from './limits.plugin';
+import { runInScope, scopeOf } from './request-scope';
 
 export interface AppOptions {
   services: Services;
@@ -24,6 +30,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger | false | { level: string };
   /** The built dashboard to serve at `/`: a directory, null for none; default: web/dist when built. */
   webRoot?: string | null;
+  /** Cost and rate limits; LIMIT_DEFAULTS where not given. */
+  limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
 }
 
 /** web/dist with its index.html, seen from src/http (tests) or dist/src/http (compiled); null when not built. */
@@ -51,6 +59,8 @@ const NO_LOADERS = new Proxy({} as Loaders, {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
+  const limits = { ...LIMIT_DEFAULTS, ...options.limits };
+  const budgets = new KeyBudgets(limits);
   const fastify = Fastify({
     ...(options.logger === false ? { logger: false } : 'info' in options.logger ? { loggerInstance: options.logger } : { logger: options.logger }),
     bodyLimit: options.bodyLimitBytes,
@@ -59,7 +69,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // One line per request instead, with what Fastify does not know (see onResponse below).
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  if (!(await budgets.ready())) fastify.log.warn('Redis is not reachable; rate limits use this instance\'s memory until it is');
+  const armor = documentLimits(options.production);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: apiSchema(),
@@ -68,7 +82,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hideSchemaDetailsFromClientErrors: options.production,
     persistedQueries: false,
     formatError: formatError(options.production),
-    plugins: [authGatePlugin(), errorStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
+    parseOptions: PARSE_OPTIONS,
+    validationRules: [...armor.validationRules, ArgumentLimitsRule],
+    plugins: [
+      ...armor.plugins,
+      authGatePlugin(),
+      limitsPlugin(budgets, limits.maxQueryCost),
+      errorStatusPlugin(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -79,7 +101,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       log: request.log,
       services,
       now: services.clock.now(),
+      firstRefusal: async () => false,
     };
+    // Node keeps the first of repeated Authorization headers; a request with two is ambiguous.
+    const authorizations = request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization').length;
+    if (authorizations > 1) return { ...base, principal: null, principalMsp: null, authFailure: 'ambiguous', loaders: NO_LOADERS };
     try {
       const authenticated = await services.apiKeys.authenticate(request.headers.authorization);
       if (!authenticated) {
@@ -88,8 +114,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
       const principal = { ...authenticated.principal, requestId: base.requestId, clientAddress: base.clientAddress };
       const loaders = createLoaders(services, principal, authenticated.msp);
-      request.log.debug({ keyPrefix: principal.keyPrefix, role: principal.role }, 'authenticated');
-      return { ...base, principal, principalMsp: authenticated.msp, authFailure: null, loaders };
+      scopeOf(request).keyPrefix = principal.keyPrefix;
+      const firstRefusal = (field: string) => budgets.firstRefusal(`key:${principal.keyId}`, field);
+      return { ...base, principal, principalMsp: authenticated.msp, authFailure: null, loaders, firstRefusal };
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
         // Thrown from here, Apollo would answer before any plugin runs: no log line, no request
@@ -108,7 +135,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
     });
     try {
-      const result = await Promise.race([graphql.call(fastify, request as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]), timeout]);
+      const handled = runInScope(scopeOf(request), () => graphql.call(fastify, request as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]));
+      const result = await Promise.race([handled, timeout]);
       if (result !== 'timeout') return result;
       request.log.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
       return reply
@@ -147,6 +175,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', String(request.id));
   });
 
+  // The request's one log line (the request id is on every line of request.log).
+  fastify.addHook('onResponse', async (request, reply) => {
+    const scope = scopeOf(request);
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        operationName: scope.operationName ?? null,
+        keyPrefix: scope.keyPrefix ?? null,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        status: reply.statusCode,
+        cost: scope.cost ?? null,
+      },
+      'request completed',
+    );
+  });
+
   fastify.setNotFoundHandler((request, reply) => {
     if (webRoot && request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')) return reply.sendFile('index.html');
     void reply.code(404).send(errorBody('BAD_REQUEST', `No route ${request.method} ${request.url.split('?')[0]}. The API is at POST /graphql.`, String(request.id)));
@@ -169,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // plugin is not used: it calls fastify.close() itself and would wait on this very hook.)
   fastify.addHook('onClose', async () => {
     await apollo.stop();
+    await budgets.close();
   });
   return fastify;
 }

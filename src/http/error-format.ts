@@ -3,6 +3,8 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthorizationError } from 'type-graphql';
 import { isDatabaseUnavailable } from '../database/data-source';
 import { AppError } from '../services/errors';
+import { isTokenLimitError, DOCUMENT_LIMITS } from '../graphql/limits/document-limits';
+import { currentScope } from './request-scope';
 
 /** HTTP status for each top-level code that is not answered with 200. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -43,6 +45,18 @@ export function isUnexpected(error: unknown): boolean {
   return classify(error).code === 'INTERNAL_SERVER_ERROR';
 }
 
+/** Extensions our own refusals carry for the client (which limit, what it costs, when to retry). */
+const PUBLIC_EXTENSIONS = ['rule', 'limit', 'cost', 'retryAfterSeconds'];
+
+/** Codes of our validation rules (graphql-armor's and ours), which Apollo files under GRAPHQL_VALIDATION_FAILED. */
+const RULE_CODES = new Set(['QUERY_TOO_COMPLEX', 'BAD_USER_INPUT']);
+
+function publicExtensions(error: GraphQLError): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const key of PUBLIC_EXTENSIONS) if (error.extensions?.[key] !== undefined) extra[key] = error.extensions[key];
+  return extra;
+}
+
 function classify(error: unknown): { code: string; message?: string; extra?: Record<string, unknown> } {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return { code: original.code, message: original.message };
@@ -63,23 +77,33 @@ function classify(error: unknown): { code: string; message?: string; extra?: Rec
   }
   if (original instanceof GraphQLError && !(original.originalError && !(original.originalError instanceof GraphQLError))) {
     const code = String(original.extensions?.code ?? '');
-    if (PASS_THROUGH.has(code)) return { code };
+    const inner = original.originalError instanceof GraphQLError ? String(original.originalError.extensions?.code ?? '') : '';
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && RULE_CODES.has(inner)) return { code: inner, extra: publicExtensions(original) };
+    if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(original.message)) {
+      return { code: 'QUERY_TOO_COMPLEX', message: `The document has more than ${DOCUMENT_LIMITS.tokens} tokens.`, extra: { rule: 'tokens', limit: DOCUMENT_LIMITS.tokens } };
+    }
+    if (PASS_THROUGH.has(code)) return { code, extra: publicExtensions(original) };
     if (AS_BAD_REQUEST.has(code)) return { code: 'BAD_REQUEST' };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_MESSAGE };
 }
 
+/** graphql-js's suggestions: in validation errors and in variable coercion errors (fields and enum values). */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
 /**
- * Apollo's `formatError`: every error leaves with a code from the closed list; anything
- * unexpected is masked (it was logged with the request id by the errors plugin). No stack
- * trace, SQL or driver message ever reaches a client.
+ * Apollo's `formatError`: every error leaves with a code from the closed list and the request
+ * id; anything unexpected is masked (it was logged with the request id by the errors plugin).
+ * No stack trace, SQL or driver message ever reaches a client; in production, no suggestion
+ * of a field, argument or enum value name either.
  */
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { code, message, extra } = classify(error);
     let text = message ?? formatted.message;
-    if (production && code === 'GRAPHQL_VALIDATION_FAILED') text = text.replace(/\s*Did you mean .*\?$/, '');
-    const result: GraphQLFormattedError = { message: text, extensions: { code, ...extra } };
+    if (production) text = text.replace(SUGGESTION, '');
+    const requestId = currentScope()?.requestId;
+    const result: GraphQLFormattedError = { message: text, extensions: { code, ...extra, ...(requestId ? { requestId } : {}) } };
     if (formatted.locations && code !== 'INTERNAL_SERVER_ERROR') Object.assign(result, { locations: formatted.locations });
     if (formatted.path) Object.assign(result, { path: formatted.path });
     return result;

@@ -2,6 +2,7 @@ import { FastifyInstance } from 'fastify';
 import { Database, Engine, openDatabase } from '../../src/database/data-source';
 import { statementCounter } from '../../src/database/statement-counter';
 import { AccountEntity, ApiKeyRole } from '../../src/entities';
+import { BODY_LIMIT_DEFAULT, LimitSettings } from '../../src/config/config';
 import { buildApp } from '../../src/http/app';
 import { Services, createServices } from '../../src/services';
 import { ManualClock } from '../../src/services/clock';
@@ -23,6 +24,8 @@ export interface GqlResponse<T = any> {
   status: number;
   headers: Record<string, unknown>;
   body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }> };
+  /** The response's top-level `extensions` (the cost report), kept apart so `body` compares as data and errors. */
+  extensions?: { cost?: { requestedQueryCost: number; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; resetsAt: string } } };
 }
 
 export interface DeliveredMail {
@@ -52,9 +55,24 @@ export class TestApi {
     return this.mailbox.filter((mail) => to === undefined || mail.to.toLowerCase() === to.toLowerCase());
   }
 
-  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
+  /**
+   * Tests send requests far faster and more in parallel than a client's budget allows, so the
+   * rate limit and the in-flight cap are out of the way unless a test sets `limits`; the
+   * per-request cost cap and the document limits are the production ones.
+   */
+  static async start(
+    engine: Engine,
+    options: {
+      requestTimeoutMs?: number;
+      bodyLimitBytes?: number;
+      production?: boolean;
+      introspection?: boolean;
+      limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
+      poolSize?: number;
+    } = {},
+  ): Promise<TestApi> {
     const database = await freshDatabase(engine);
-    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
+    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: options.poolSize ?? 25 });
     const clock = new ManualClock(START);
     const mailbox: DeliveredMail[] = [];
     const mailLog = {
@@ -68,10 +86,11 @@ export class TestApi {
     const app = await buildApp({
       services,
       production: options.production ?? false,
-      introspection: true,
+      introspection: options.introspection ?? true,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+      bodyLimitBytes: options.bodyLimitBytes ?? BODY_LIMIT_DEFAULT,
       logger: false,
+      limits: { rateLimitPoints: 100_000_000, maxInFlightPerKey: 10_000, ...options.limits },
     });
     return new TestApi(engine, app, db, services, clock, database.drop, mailbox);
   }
@@ -90,7 +109,10 @@ export class TestApi {
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       payload: JSON.stringify({ query, variables }),
     });
-    return { status: response.statusCode, headers: response.headers, body: response.json() };
+    const { extensions, ...body } = response.json();
+    // Every error carries its request's id (test/http.api.test.ts checks it); bodies compare without it.
+    for (const error of body.errors ?? []) delete error.extensions?.requestId;
+    return { status: response.statusCode, headers: response.headers, body, extensions };
   }
 
   /** Like `gql`, failing the test unless the response has data and no errors. */
@@ -200,11 +222,11 @@ const nextId = () => `${process.pid}x${++counter}`;
  * Declares a suite once per engine, each with its own API on its own fresh database.
  * `api()` returns the running instance inside tests.
  */
-export function describeEachEngine(name: string, body: (api: () => TestApi, engine: Engine) => void): void {
+export function describeEachEngine(name: string, body: (api: () => TestApi, engine: Engine) => void, options: Parameters<typeof TestApi.start>[1] = {}): void {
   describe.each(ENGINES)(`${name} [%s]`, (engine) => {
     let instance: TestApi | undefined;
     beforeAll(async () => {
-      instance = await TestApi.start(engine);
+      instance = await TestApi.start(engine, options);
     });
     afterAll(async () => {
       await instance?.close();

@@ -1,0 +1,46 @@
+import { DocumentNode, getNamedType, GraphQLSchema, isLeafType } from 'graphql';
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { PAGE_SIZE_DEFAULT } from '../../services/pagination';
+import { argumentProblem } from './argument-limits';
+
+/**
+ * The one cost estimator, for both the per-request cap and the rate limit:
+ * - a scalar or enum field costs 0;
+ * - an object field costs 1 plus its selection;
+ * - a connection (a field taking `first`/`last`) costs (first or last, default 20) × (its
+ *   selection's cost) + 1, so `customers(first: 50) { nodes { name } }` costs 50 × 1 + 1;
+ * - `nodes(ids)` costs (number of ids) × (its selection's cost) + 1.
+ * Pages are counted at the size asked for, not the size returned, so the cost is known before
+ * anything runs. It also checks every field's arguments with their variables substituted.
+ */
+function estimator(problems: string[]): ComplexityEstimator {
+  return ({ field, args, childComplexity }) => {
+    const problem = argumentProblem(args);
+    if (problem) problems.push(problem);
+    if (isLeafType(getNamedType(field.type))) return 0;
+    const paged = field.args.some((a) => a.name === 'first' || a.name === 'last');
+    if (paged) {
+      const size = Math.min(Number(args.first ?? args.last ?? PAGE_SIZE_DEFAULT) || PAGE_SIZE_DEFAULT, 100);
+      return size * childComplexity + 1;
+    }
+    if (Array.isArray(args.ids)) return args.ids.length * childComplexity + 1;
+    return 1 + childComplexity;
+  };
+}
+
+export interface QueryCost {
+  cost: number;
+  /** The first argument problem found (with variables substituted), or null. */
+  problem: string | null;
+}
+
+/**
+ * The cost of the operation `operationName` of a validated document, with its variables.
+ * Throws graphql-query-complexity's GraphQLError when the variables do not coerce or the
+ * document has more than 10,000 field nodes to evaluate (fragments spread many times).
+ */
+export function queryCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): QueryCost {
+  const problems: string[] = [];
+  const cost = getComplexity({ schema, query: document, operationName, variables, estimators: [estimator(problems)] });
+  return { cost, problem: problems[0] ?? null };
+}
