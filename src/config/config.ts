@@ -23,6 +23,8 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   auditRetentionDays: number;
+  /** Browser origins allowed to call the API (CORS); empty: no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +70,28 @@ function smtpUrl(env: Env): string | undefined {
   return raw;
 }
 
+/**
+ * `CORS_ORIGINS`: comma-separated origins such as `https://psa.example.com`. Each must be a bare
+ * http(s) origin (scheme, host, optional port): a wildcard or a path is refused, so no
+ * configuration can allow every origin.
+ */
+export function corsOrigins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com`);
+    }
+    if (entry.includes('*') || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com (scheme and host only, no wildcard or path)`);
+    }
+    return url.origin;
+  });
+}
+
 /** The embedded database keeps its own secret so tokens survive a restart. */
 function embeddedSecret(dataDir: string): string {
   const file = join(dataDir, 'access-token-secret');
@@ -110,5 +134,6 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM?.trim() || 'Command Center <no-reply@command-center.invalid>',
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+    corsOrigins: corsOrigins(env),
   };
 }

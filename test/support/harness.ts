@@ -52,7 +52,7 @@ export class TestApi {
     return this.mailbox.filter((mail) => to === undefined || mail.to.toLowerCase() === to.toLowerCase());
   }
 
-  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
+  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean; corsOrigins?: string[] } = {}): Promise<TestApi> {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
     const clock = new ManualClock(START);
@@ -71,6 +71,7 @@ export class TestApi {
       introspection: true,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+      corsOrigins: options.corsOrigins,
       logger: false,
     });
     return new TestApi(engine, app, db, services, clock, database.drop, mailbox);
