@@ -62,3 +62,16 @@ export const AddCustomer = graphql(`
     }
   }
 `);
+
+/** The dashboard header: two queries that each select part of `customerCounts`. */
+export const DashboardHeader = graphql(`
+  query DashboardHeader {
+    msp { id billableMonitoredUsers customerCounts { paid total } }
+  }
+`);
+
+export const DashboardTabs = graphql(`
+  query DashboardTabs {
+    msp { id customerCounts { activeTrials expiredTrials } }
+  }
+`);
