@@ -1,4 +1,4 @@
-import { ChangeType, CriticalityLevel, diff } from '@graphql-inspector/core';
+import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
 
 export interface BreakingChange {
@@ -19,7 +19,7 @@ export async function breakingChanges(releasedSdl: string, currentSdl: string): 
 }
 
 /** An argument's or input field's change is named by its field: `Msp.customers.first` -> `Msp.customers`. */
-function elementOf(path: string | undefined, type: ChangeType | string): string {
+function elementOf(path: string | undefined, type: string): string {
   if (!path) return String(type);
   return path.split('.').slice(0, 2).join('.');
 }
