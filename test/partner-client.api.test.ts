@@ -9,7 +9,8 @@ import codegenConfig from '../examples/partner-client/codegen';
 import { ApiError, CommandCenterClient, retryAfterMs } from '../examples/partner-client/src/client';
 import { addCustomer, describeUserErrors, listAllCustomers } from '../examples/partner-client/src/customers';
 import { main } from '../examples/partner-client/src/main';
-import { SeenEvents, verifyWebhook } from '../examples/partner-client/src/webhooks';
+import { createWebhookReceiver } from '../examples/partner-client/src/webhook-receiver';
+import { SeenEvents, verifyWebhook, WebhookEvent } from '../examples/partner-client/src/webhooks';
 import { ENGINES } from './support/engines';
 import { TestApi } from './support/harness';
 
@@ -224,4 +225,43 @@ describe('partner client: Retry-After and webhook signatures', () => {
     expect([seen.firstTime('msg_1'), seen.firstTime('msg_1'), seen.firstTime('msg_2')]).toEqual([true, false, true]);
   });
 
+
+  it('the example receiver handles a signed delivery once, refuses a bad signature, and asks for a retry when handling fails', async () => {
+    const handled: WebhookEvent[] = [];
+    let failNext = false;
+    const receiver = createWebhookReceiver({
+      secret,
+      onEvent: (event) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('downstream unavailable');
+        }
+        handled.push(event);
+      },
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+    const deliver = (id: string, payload: string, signature?: string) => {
+      const timestamp = new Date();
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': signature ?? new Webhook(secret).sign(id, timestamp, payload),
+      };
+      return fetch(target, { method: 'POST', headers, body: payload }).then((response) => response.status);
+    };
+    try {
+      expect(await deliver('msg_a', body)).toBe(204);
+      expect(await deliver('msg_a', body)).toBe(204); // a retry of the same event
+      expect(handled.map((event) => event.id)).toEqual(['evt_1']);
+      expect(await deliver('msg_b', body, 'v1,' + Buffer.alloc(32).toString('base64'))).toBe(400);
+      failNext = true;
+      expect(await deliver('msg_c', body)).toBe(500);
+      expect(await deliver('msg_c', body)).toBe(204);
+      expect(handled).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
 });

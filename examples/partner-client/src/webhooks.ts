@@ -45,4 +45,9 @@ export class SeenEvents {
     this.seen.add(id);
     return true;
   }
+
+  /** Handling failed: the retried delivery must be handled again. */
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
 }
