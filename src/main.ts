@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     introspection: config.introspection,
     requestTimeoutMs: config.requestTimeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    corsOrigins: config.corsOrigins,
     logger: log,
     limits: config.limits,
   });

@@ -25,6 +25,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Abuse limits and per-key rate limits; see `LIMIT_DEFAULTS`. */
   limits: LimitSettings;
+  /** Browser origins allowed to call the API (CORS); empty: no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 /** What one request may cost and what each API key may spend (README: Limits and errors). */
@@ -101,6 +103,28 @@ function smtpUrl(env: Env): string | undefined {
   return raw;
 }
 
+/**
+ * `CORS_ORIGINS`: comma-separated origins such as `https://psa.example.com`. Each must be a bare
+ * http(s) origin (scheme, host, optional port): a wildcard or a path is refused, so no
+ * configuration can allow every origin.
+ */
+export function corsOrigins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com`);
+    }
+    if (entry.includes('*') || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com (scheme and host only, no wildcard or path)`);
+    }
+    return url.origin;
+  });
+}
+
 /** The embedded database keeps its own secret so tokens survive a restart. */
 function embeddedSecret(dataDir: string): string {
   const file = join(dataDir, 'access-token-secret');
@@ -150,5 +174,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxInFlightPerKey: integer(env, 'MAX_IN_FLIGHT_PER_KEY', LIMIT_DEFAULTS.maxInFlightPerKey, 1, 10_000),
       redisUrl: redisUrl(env),
     },
+    corsOrigins: corsOrigins(env),
   };
 }

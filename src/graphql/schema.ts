@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLScalarType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { AuthChecker, buildSchemaSync } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
 import { resolvers } from '../resolvers';
@@ -22,6 +22,13 @@ export const authChecker: AuthChecker<RequestContext, ApiKeyRole> = async ({ con
   return false;
 };
 
+/**
+ * graphql-scalars' DateTime with `@specifiedBy`: without it code generators type every date as
+ * `unknown`. The URL is the RFC 3339 date-time scalar specification at scalars.graphql.org.
+ */
+export const DATE_TIME_SPECIFIED_BY = 'https://scalars.graphql.org/andimarek/date-time';
+const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), specifiedByURL: DATE_TIME_SPECIFIED_BY });
+
 let built: GraphQLSchema | undefined;
 
 /** The API's schema, built once per process from the resolvers and types. */
@@ -29,7 +36,7 @@ export function apiSchema(): GraphQLSchema {
   built ??= freshLoadersPerMutation(describeRoots(buildSchemaSync({
     resolvers,
     orphanedTypes: [Msp, CustomerAccount, MonitoredUser],
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     authChecker,
     authMode: 'error',

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
 import Fastify, { FastifyBaseLogger, LogController, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '../graphql/context';
 import { apiSchema } from '../graphql/schema';
@@ -26,6 +27,8 @@ export interface AppOptions {
   introspection: boolean;
   requestTimeoutMs: number;
   bodyLimitBytes: number;
+  /** Browser origins allowed by CORS (`CORS_ORIGINS`); absent or empty: no CORS headers. */
+  corsOrigins?: string[];
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false | { level: string };
   /** The built dashboard to serve at `/`: a directory, null for none; default: web/dist when built. */
@@ -74,6 +77,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (!(await budgets.ready())) fastify.log.warn('Redis is not reachable; rate limits use this instance\'s memory until it is');
   const armor = documentLimits(options.production);
+
+  // CORS for browser-hosted partner tools: only the listed origins, each echoed back exactly
+  // (never `*`); no credentials, since keys travel in the Authorization header, not cookies.
+  // The plugin answers preflight in its onRequest hook, before the GraphQL route.
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await fastify.register(cors, {
+      origin: options.corsOrigins,
+      credentials: false,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
 
   const apollo = new ApolloServer<RequestContext>({
     schema: apiSchema(),

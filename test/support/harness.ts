@@ -69,6 +69,7 @@ export class TestApi {
       introspection?: boolean;
       limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
       poolSize?: number;
+      corsOrigins?: string[];
     } = {},
   ): Promise<TestApi> {
     const database = await freshDatabase(engine);
@@ -89,6 +90,7 @@ export class TestApi {
       introspection: options.introspection ?? true,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       bodyLimitBytes: options.bodyLimitBytes ?? BODY_LIMIT_DEFAULT,
+      corsOrigins: options.corsOrigins,
       logger: false,
       limits: { rateLimitPoints: 100_000_000, maxInFlightPerKey: 10_000, ...options.limits },
     });
