@@ -209,6 +209,11 @@ export function describeEachEngine(name: string, body: (api: () => TestApi, engi
     afterAll(async () => {
       await instance?.close();
     });
+    // Tests are order-free: each starts at START, whatever the one before it did to the clock.
+    // (Registered before the body's hooks, so a suite's own beforeEach can still move it.)
+    beforeEach(() => {
+      instance?.clock.set(START);
+    });
     body(() => {
       if (!instance) throw new Error('the test API did not start');
       return instance;
