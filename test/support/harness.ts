@@ -25,6 +25,12 @@ export interface GqlResponse<T = any> {
   body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }> };
 }
 
+export interface StartOptions {
+  requestTimeoutMs?: number;
+  bodyLimitBytes?: number;
+  production?: boolean;
+}
+
 export interface DeliveredMail {
   to: string;
   subject: string;
@@ -41,6 +47,8 @@ export class TestApi {
     readonly clock: ManualClock,
     private readonly dropDatabase: () => Promise<void>,
     private readonly mailbox: DeliveredMail[],
+    /** The MySQL database's URL (undefined on SQLite), so another instance can open it too. */
+    private readonly url: string | undefined,
   ) {}
 
   /**
@@ -52,10 +60,31 @@ export class TestApi {
     return this.mailbox.filter((mail) => to === undefined || mail.to.toLowerCase() === to.toLowerCase());
   }
 
-  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
+  static async start(engine: Engine, options: StartOptions = {}): Promise<TestApi> {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
-    const clock = new ManualClock(START);
+    return TestApi.serve(engine, db, new ManualClock(START), options, database.drop, database.url);
+  }
+
+  /**
+   * Another server instance on this one's MySQL database: its own Database (pool), services and
+   * app, as a second process behind a load balancer would have; same clock. Closing it leaves
+   * the database to the first.
+   */
+  async anotherInstance(options: StartOptions = {}): Promise<TestApi> {
+    if (this.url === undefined) throw new Error('a second instance needs a MySQL database (SQLite here is in memory)');
+    const db = await openDatabase({ url: this.url, poolSize: 25 });
+    return TestApi.serve(this.engine, db, this.clock, options, async () => undefined, this.url);
+  }
+
+  private static async serve(
+    engine: Engine,
+    db: Database,
+    clock: ManualClock,
+    options: StartOptions,
+    drop: () => Promise<void>,
+    url: string | undefined,
+  ): Promise<TestApi> {
     const mailbox: DeliveredMail[] = [];
     const mailLog = {
       info: (details: object) => {
@@ -73,7 +102,7 @@ export class TestApi {
       bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
       logger: false,
     });
-    return new TestApi(engine, app, db, services, clock, database.drop, mailbox);
+    return new TestApi(engine, app, db, services, clock, drop, mailbox, url);
   }
 
   async close(): Promise<void> {
