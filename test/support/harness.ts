@@ -243,6 +243,10 @@ export function describeEachEngine(name: string, body: (api: () => TestApi, engi
     beforeEach(() => {
       instance?.clock.set(START);
     });
+    // Nor does a spy a test forgot to restore reach the next one.
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
     body(() => {
       if (!instance) throw new Error('the test API did not start');
       return instance;
