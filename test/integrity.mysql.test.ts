@@ -161,6 +161,8 @@ describeOnMysql('integrity across two instances', () => {
     const msps: TestMsp[] = [];
     for (let i = 0; i < 5; i++) msps.push(await one.makeMsp());
     const accountsBefore = await one.rowCount('accounts');
+    // The file's other test writes to the same database (in either order): look at these MSPs only.
+    const inMsps = msps.map((m) => m.entity.id).join(',');
 
     // Per email, one of three shapes (i % 3):
     //   0: one MSP sends the same request 4 times with one idempotency key: one customer, 3 replays;
@@ -240,7 +242,7 @@ describeOnMysql('integrity across two instances', () => {
 
     // Exactly 50 accounts, one per address, each the one its callers were told about.
     const customers: Array<{ id: number; account_number: string; msp_id: number; admin_email_key: string }> = await one.db.dataSource.query(
-      "SELECT id, account_number, msp_id, admin_email_key FROM accounts WHERE kind = 'CUSTOMER' ORDER BY id",
+      `SELECT id, account_number, msp_id, admin_email_key FROM accounts WHERE kind = 'CUSTOMER' AND msp_id IN (${inMsps}) ORDER BY id`,
     );
     expect(await one.rowCount('accounts')).toBe(accountsBefore + 50);
     expect(customers).toHaveLength(50);
@@ -254,7 +256,7 @@ describeOnMysql('integrity across two instances', () => {
 
     // Nothing half-written: each account has its audit entry, its verification link and its mail;
     // each stored idempotency key points at an account that exists.
-    const audited = await perAccount(one, "SELECT target AS k, COUNT(*) AS n FROM audit_events WHERE action = 'CUSTOMER_ADDED' GROUP BY target");
+    const audited = await perAccount(one, `SELECT target AS k, COUNT(*) AS n FROM audit_events WHERE action = 'CUSTOMER_ADDED' AND msp_id IN (${inMsps}) GROUP BY target`);
     const links = await perAccount(one, 'SELECT account_id AS k, COUNT(*) AS n FROM email_verifications GROUP BY account_id');
     const mails = await perAccount(one, 'SELECT account_id AS k, COUNT(*) AS n FROM mail_outbox WHERE account_id IS NOT NULL GROUP BY account_id');
     for (const c of customers) {
@@ -262,7 +264,7 @@ describeOnMysql('integrity across two instances', () => {
       expect({ target, audit: audited.get(target), links: links.get(String(c.id)), mails: mails.get(String(c.id)) }).toEqual({ target, audit: 1, links: 1, mails: 1 });
     }
     expect([...audited.values()].reduce((a, b) => a + b, 0)).toBe(50);
-    const keys: Array<{ account_id: number }> = await one.db.dataSource.query('SELECT account_id FROM idempotency_keys');
+    const keys: Array<{ account_id: number }> = await one.db.dataSource.query(`SELECT account_id FROM idempotency_keys WHERE msp_id IN (${inMsps})`);
     expect(keys).toHaveLength([...winners.values()].filter((w) => w.keyed).length);
     const customerIds = new Set(customers.map((c) => Number(c.id)));
     expect(keys.filter((k) => !customerIds.has(Number(k.account_id)))).toEqual([]);
