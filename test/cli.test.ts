@@ -142,7 +142,7 @@ describe.each(ENGINES)('the CLI [%s]', (engine: Engine) => {
       ]);
       for (const run of [noName, badFlag, badCommand]) {
         expect(run.code).toBe(2);
-        expect(json(run)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+        expect(json(run)).toEqual({ error: { code: 'USAGE', message: expect.any(String) } });
       }
       expect(json(noName).error.message).toContain('--name');
       expect(nothing.code).toBe(2);

@@ -378,25 +378,27 @@ describeEachEngine('customer lists', (api) => {
   });
 
   it('resolves node and nodes for each type; wrong-type and malformed ids are null', async () => {
-    const customer = await big.addCustomer({ name: 'Node Test Co', users: 0 });
+    // Its own MSP: the shared `big` fixture stays read-only.
+    const owner = await api().makeMsp();
+    const customer = await owner.addCustomer({ name: 'Node Test Co', users: 0 });
     const userId = await customer.registerUser('node\\user');
     const userRowId = Number(Buffer.from(userId, 'base64url').toString('utf8').split(':')[1]);
     const q = `query($id: ID!) { node(id: $id) { __typename id
       ... on Msp { accountNumber }
       ... on CustomerAccount { accountNumber organizationName }
       ... on MonitoredUser { identity monitored } } }`;
-    expect((await api().ok(big.key, q, { id: big.id })).node).toEqual({ __typename: 'Msp', id: big.id, accountNumber: big.entity.accountNumber });
-    expect((await api().ok(big.key, q, { id: customer.id })).node).toEqual({
+    expect((await api().ok(owner.key, q, { id: owner.id })).node).toEqual({ __typename: 'Msp', id: owner.id, accountNumber: owner.entity.accountNumber });
+    expect((await api().ok(owner.key, q, { id: customer.id })).node).toEqual({
       __typename: 'CustomerAccount',
       id: customer.id,
       accountNumber: customer.accountNumber,
       organizationName: 'Node Test Co',
     });
-    expect((await api().ok(big.key, q, { id: userId })).node).toEqual({ __typename: 'MonitoredUser', id: userId, identity: 'node\\user', monitored: true });
+    expect((await api().ok(owner.key, q, { id: userId })).node).toEqual({ __typename: 'MonitoredUser', id: userId, identity: 'node\\user', monitored: true });
 
     const wrongType = [
       toGlobalId('Msp', customer.accountNumber),
-      toGlobalId('CustomerAccount', big.entity.accountNumber),
+      toGlobalId('CustomerAccount', owner.entity.accountNumber),
       toGlobalId('Msp', userRowId),
       toGlobalId('MonitoredUser', Number(customer.accountNumber)),
       toGlobalId('CustomerAccount', 1234567),
@@ -417,17 +419,17 @@ describeEachEngine('customer lists', (api) => {
       'x'.repeat(5000),
     ];
     for (const id of [...wrongType, ...malformed]) {
-      const response = await api().gql(big.key, q, { id });
+      const response = await api().gql(owner.key, q, { id });
       expect({ id, status: response.status, body: response.body }).toEqual({ id, status: 200, body: { data: { node: null } } });
     }
 
     const nodes = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`;
-    const ids = [userId, 'abc', customer.id, big.id, toGlobalId('Msp', customer.accountNumber), customer.id];
-    expect((await api().ok(big.key, nodes, { ids })).nodes).toEqual([
+    const ids = [userId, 'abc', customer.id, owner.id, toGlobalId('Msp', customer.accountNumber), customer.id];
+    expect((await api().ok(owner.key, nodes, { ids })).nodes).toEqual([
       { __typename: 'MonitoredUser', id: userId },
       null,
       { __typename: 'CustomerAccount', id: customer.id },
-      { __typename: 'Msp', id: big.id },
+      { __typename: 'Msp', id: owner.id },
       null,
       { __typename: 'CustomerAccount', id: customer.id },
     ]);

@@ -89,10 +89,12 @@ describeEachEngine('dashboard statement budget', (api) => {
   let smallMsp: TestMsp;
   let largeMsp: TestMsp;
 
+  // Seeding the large MSP is hundreds of writes: on a busy 2-core machine it outlasted Jest's
+  // 30 s hook timeout (MariaDB, seed 3 of the randomized runs), so the fixture gets more.
   beforeAll(async () => {
     smallMsp = await seed(api(), small);
     largeMsp = await seed(api(), large);
-  });
+  }, 180_000);
 
   /** One dashboard request: its data and every statement it sent. */
   const measure = async (key: string, query: string) => {

@@ -187,14 +187,20 @@ describeEachEngine('isolation matrix', (api) => {
     },
   ];
 
-  const keys: Array<[string, () => string]> = [
-    ['MSP_ADMIN', () => b.key],
-    ['MSP_READ', () => bRead],
+  /**
+   * One row per case and key: another MSP's key naming A's object answers exactly as for an id
+   * that does not exist, and changes nothing. The MSP_READ key may not write at all, so its
+   * mutation rows would answer FORBIDDEN for both ids and prove nothing about tenancy: it gets
+   * the reads, which it is allowed to make and where a leak would show.
+   */
+  const rows: Array<[string, () => string, Case[]]> = [
+    ['MSP_ADMIN', () => b.key, [...mutations, ...staffOnly, ...queries]],
+    ['MSP_READ', () => bRead, queries],
   ];
 
-  for (const [role, key] of keys) {
+  for (const [role, key, cases] of rows) {
     describe(`another MSP's ${role} key`, () => {
-      it.each([...mutations, ...staffOnly, ...queries].map((c) => [c.name, c] as const))(
+      it.each(cases.map((c) => [c.name, c] as const))(
         '%s: answers as for an unknown id and changes nothing',
         async (_name, c) => {
           const before = await everything(api());
@@ -212,6 +218,42 @@ describeEachEngine('isolation matrix', (api) => {
       );
     });
   }
+
+  /** The global ids a read case names, as its answer shows them. */
+  const ownIds = (c: Case): string[] => {
+    const variables = c.theirs();
+    if (c.name === 'customer(accountNumber)') return [customer.id];
+    if (c.name === 'msp(accountNumber)') return [a.id];
+    return 'ids' in variables ? (variables.ids as string[]) : [variables.id as string];
+  };
+
+  describe("A's own MSP_READ key (the read rows are not vacuous)", () => {
+    let aRead: string;
+    beforeAll(async () => {
+      aRead = await api().makeKey(ApiKeyRole.MSP_READ, a);
+    });
+
+    it.each(queries.map((c) => [c.name, c] as const))('%s: reads its own object, which the unknown id does not', async (_name, c) => {
+      const own = await api().gql(aRead, c.query, c.theirs());
+      const unknown = await api().gql(aRead, c.query, c.unknown);
+      expect(own.status).toBe(200);
+      expect(own.body.errors).toBeUndefined();
+      expect(own.body).not.toEqual(unknown.body);
+      // Every object asked for comes back, under its own id.
+      const text = JSON.stringify(own.body.data);
+      for (const id of ownIds(c)) expect(text).toContain(`"id":"${id}"`);
+    });
+  });
+
+  it('refuses every mutation to an MSP_READ key, FORBIDDEN for its own objects too, and changes nothing', async () => {
+    const aRead = await api().makeKey(ApiKeyRole.MSP_READ, a);
+    for (const c of [...mutations, ...staffOnly]) {
+      const before = await everything(api());
+      const response = await api().gql(aRead, c.query, c.theirs());
+      expect({ name: c.name, codes: response.body.errors?.map((e) => e.extensions?.code) }).toEqual({ name: c.name, codes: ['FORBIDDEN'] });
+      expect(await everything(api())).toEqual(before);
+    }
+  });
 
   it('lets the owner see and change the same objects (the matrix is not vacuous)', async () => {
     const seen = await api().ok(a.key, 'query($id: ID!) { node(id: $id) { id } }', { id: customer.id });

@@ -1,6 +1,6 @@
 import { ApiKeyRole } from '../src/entities';
 import { DAY_MS } from '../src/services/clock';
-import { toGlobalId } from '../src/services/global-id';
+import { rowIdOf, toGlobalId } from '../src/services/global-id';
 import { Principal } from '../src/services/principal';
 import { START, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
 
@@ -497,16 +497,19 @@ describeEachEngine('staff operations', (api) => {
     it("purges users whose identities read like another user's placeholder", async () => {
       const msp = await api().makeMsp();
       const customer = await msp.addCustomer();
-      const first = await customer.registerUser('alice');
+      const registered = [await customer.registerUser('alice')];
       const [row] = await api().db.dataSource.query('SELECT id FROM monitored_users WHERE account_id = ? ORDER BY id', [customer.entity.id]);
-      await customer.registerUser(`purged-user-${row.id}`);
-      await customer.registerUser(`purged-user-${Number(row.id) + 1}`);
-      expect(first).toBeTruthy();
+      registered.push(await customer.registerUser(`purged-user-${row.id}`));
+      registered.push(await customer.registerUser(`purged-user-${Number(row.id) + 1}`));
+      const ids = registered.map((id) => Number(rowIdOf(id, 'MonitoredUser')));
+      // The identities collide with the placeholders only if the ids are consecutive, as they are here.
+      expect(ids).toEqual([Number(row.id), Number(row.id) + 1, Number(row.id) + 2]);
       expect((await api().services.staffOperations.removeCustomer(staffPrincipal, { customerId: customer.id, reason: 'test' })).ok).toBe(true);
       expect(await succeed(PURGE, { customerId: customer.id })).toMatchObject({ userCount: 3 });
       const users = await api().db.dataSource.query('SELECT id, identity, identity_key FROM monitored_users WHERE account_id = ? ORDER BY id', [customer.entity.id]);
-      expect(users.map((u: { id: number; identity: string; identity_key: string }) => [u.identity, u.identity_key])).toEqual(
-        users.map((u: { id: number }) => [`purged-user-${u.id}`, `purged-user-${u.id}`]),
+      // The same three rows, each with its own placeholder (none deleted, none left with a real identity).
+      expect(users.map((u: { id: number | string; identity: string; identity_key: string }) => [Number(u.id), u.identity, u.identity_key])).toEqual(
+        ids.map((id) => [id, `purged-user-${id}`, `purged-user-${id}`]),
       );
     });
 

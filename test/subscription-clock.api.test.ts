@@ -192,7 +192,7 @@ describeEachEngine('subscription state by the clock', (api) => {
       monitoredUserCount: 5,
       monitoredUserLimit: null,
     });
-    expect(back.node.monitoredUsers.nodes.every((u: { monitored: boolean }) => u.monitored)).toBe(true);
+    expect(back.node.monitoredUsers.nodes).toEqual(['u1', 'u2', 'u3', 'u4', 'u5'].map((identity) => ({ identity, monitored: true })));
     expect(back.msp).toMatchObject({
       customerCounts: { paid: 0, activeTrials: 1, expiredTrials: 0, total: 1 },
       activeTrialMonitoredUsers: 5,

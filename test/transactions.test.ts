@@ -17,9 +17,12 @@ describeEachEngine('transactions', (api) => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let inserted!: () => void;
     const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
+    let seenInside: AccountEntity | null = null;
     const transaction = api()
       .db.transaction(async (manager) => {
         await manager.query("UPDATE accounts SET name = 'Uncommitted' WHERE name = 'Committed Co'");
+        // The write happened (inside, it is visible), so the outside read below can tell.
+        seenInside = await manager.findOneBy(AccountEntity, { name: 'Uncommitted' });
         inserted();
         await held;
         throw new Error('roll back');
@@ -32,6 +35,7 @@ describeEachEngine('transactions', (api) => {
     const counted = count();
     release();
     expect(await transaction).toBe('roll back');
+    expect(seenInside).toMatchObject({ name: 'Uncommitted' });
     expect(await during).toBeNull();
     expect(await counted).toBe(before);
     expect(await api().db.manager.findOneBy(AccountEntity, { name: 'Committed Co' })).not.toBeNull();

@@ -28,6 +28,16 @@ export interface GqlResponse<T = any> {
   extensions?: { cost?: { requestedQueryCost: number; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; resetsAt: string } } };
 }
 
+export interface StartOptions {
+  requestTimeoutMs?: number;
+  bodyLimitBytes?: number;
+  production?: boolean;
+  introspection?: boolean;
+  limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
+  poolSize?: number;
+  corsOrigins?: string[];
+}
+
 export interface DeliveredMail {
   to: string;
   subject: string;
@@ -44,6 +54,8 @@ export class TestApi {
     readonly clock: ManualClock,
     private readonly dropDatabase: () => Promise<void>,
     private readonly mailbox: DeliveredMail[],
+    /** The MySQL database's URL (undefined on SQLite), so another instance can open it too. */
+    private readonly url: string | undefined,
   ) {}
 
   /**
@@ -60,21 +72,31 @@ export class TestApi {
    * rate limit and the in-flight cap are out of the way unless a test sets `limits`; the
    * per-request cost cap and the document limits are the production ones.
    */
-  static async start(
-    engine: Engine,
-    options: {
-      requestTimeoutMs?: number;
-      bodyLimitBytes?: number;
-      production?: boolean;
-      introspection?: boolean;
-      limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
-      poolSize?: number;
-      corsOrigins?: string[];
-    } = {},
-  ): Promise<TestApi> {
+  static async start(engine: Engine, options: StartOptions = {}): Promise<TestApi> {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: options.poolSize ?? 25 });
-    const clock = new ManualClock(START);
+    return TestApi.serve(engine, db, new ManualClock(START), options, database.drop, database.url);
+  }
+
+  /**
+   * Another server instance on this one's MySQL database: its own Database (pool), services and
+   * app, as a second process behind a load balancer would have; same clock. Closing it leaves
+   * the database to the first.
+   */
+  async anotherInstance(options: StartOptions = {}): Promise<TestApi> {
+    if (this.url === undefined) throw new Error('a second instance needs a MySQL database (SQLite here is in memory)');
+    const db = await openDatabase({ url: this.url, poolSize: options.poolSize ?? 25 });
+    return TestApi.serve(this.engine, db, this.clock, options, async () => undefined, this.url);
+  }
+
+  private static async serve(
+    engine: Engine,
+    db: Database,
+    clock: ManualClock,
+    options: StartOptions,
+    drop: () => Promise<void>,
+    url: string | undefined,
+  ): Promise<TestApi> {
     const mailbox: DeliveredMail[] = [];
     const mailLog = {
       info: (details: object) => {
@@ -94,7 +116,7 @@ export class TestApi {
       logger: false,
       limits: { rateLimitPoints: 100_000_000, maxInFlightPerKey: 10_000, ...options.limits },
     });
-    return new TestApi(engine, app, db, services, clock, database.drop, mailbox);
+    return new TestApi(engine, app, db, services, clock, drop, mailbox, url);
   }
 
   async close(): Promise<void> {
@@ -232,6 +254,15 @@ export function describeEachEngine(name: string, body: (api: () => TestApi, engi
     });
     afterAll(async () => {
       await instance?.close();
+    });
+    // Tests are order-free: each starts at START, whatever the one before it did to the clock.
+    // (Registered before the body's hooks, so a suite's own beforeEach can still move it.)
+    beforeEach(() => {
+      instance?.clock.set(START);
+    });
+    // Nor does a spy a test forgot to restore reach the next one.
+    afterEach(() => {
+      jest.restoreAllMocks();
     });
     body(() => {
       if (!instance) throw new Error('the test API did not start');
