@@ -125,11 +125,11 @@ describeEachEngine('migrations', (api, engine) => {
   it('undo the last migration, and run again to the same schema', async () => {
     const dataSource = api().db.dataSource;
     const before = await indexes(api().db);
-    await dataSource.undoLastMigration();
+    await api().db.exclusive(() => dataSource.undoLastMigration());
     expect(await dataSource.showMigrations()).toBe(true);
     await expect(api().rowCount('audit_events')).rejects.toThrow();
     expect(await api().rowCount('accounts')).toBeGreaterThanOrEqual(0);
-    const applied = await dataSource.runMigrations();
+    const applied = await api().db.exclusive(() => dataSource.runMigrations());
     expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name ?? m.constructor.name).slice(-1));
     expect(await indexes(api().db)).toEqual(before);
     expect(await pendingSchemaChanges(api().db)).toEqual([]);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
+import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
@@ -150,6 +150,16 @@ export class Database {
     }
     // TypeORM's own bookkeeping, so the shared SQLite runner never opens a savepoint in a transaction that is gone.
     Object.assign(runner, { transactionDepth: 0, isTransactionActive: false });
+  }
+
+  /**
+   * Runs maintenance that drives TypeORM's transactions itself (running or undoing migrations
+   * after start-up) with the connection to itself: on SQLite nothing else runs meanwhile.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.engine === 'mysql') return work();
+    const scope: TransactionScope = { runner: this.sharedRunner as QueryRunner, open: true, tail: Promise.resolve() };
+    return this.enqueue(() => this.transactionScope.run(scope, work).finally(() => (scope.open = false)));
   }
 
   /**
@@ -302,7 +312,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   try {
     if (dataSource.options.type === 'mysql') {
       await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits });
-      await underMigrationLock(dataSource, () => dataSource.runMigrations());
+      await underMigrationLock(dataSource, async (runner) => {
+        // On the lock's own connection, so a pool of one is enough to start.
+        const executor = new MigrationExecutor(dataSource, runner);
+        executor.transaction = 'each';
+        await executor.executePendingMigrations();
+      });
     } else {
       await dataSource.runMigrations();
     }
@@ -330,14 +345,14 @@ async function connectWithRetry(options: DatabaseOptions): Promise<DataSource> {
 }
 
 /** GET_LOCK is per server, so the lock's name carries the database's; it is held by one connection. */
-async function underMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+async function underMigrationLock<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     const [{ name }]: Array<{ name: string }> = await runner.query("SELECT LEFT(CONCAT('cc_migrate_', DATABASE()), 64) AS name");
     const [{ got }]: Array<{ got: number | string | null }> = await runner.query('SELECT GET_LOCK(?, ?) AS got', [name, MIGRATION_LOCK_WAIT_S]);
     if (Number(got) !== 1) throw new Error(`Another instance held the migration lock ${name} for over ${MIGRATION_LOCK_WAIT_S} s`);
     try {
-      return await work();
+      return await work(runner);
     } finally {
       await runner.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
     }

@@ -26,6 +26,7 @@ type Callback = (error: Error | null, connection?: PooledConnection) => void;
 interface PooledConnection {
   query: (...args: unknown[]) => unknown;
   release: () => void;
+  destroy: () => void;
   [guarded]?: true;
 }
 interface MysqlPool {
@@ -66,6 +67,15 @@ export async function applyMysqlLimits(dataSource: DataSource, limits: MysqlLimi
       if (!scope || typeof sql !== 'string') return query(sql, ...rest);
       const ending = ENDING_STATEMENT.test(sql);
       const serverMs = ending ? limits.statementTimeoutMs : Math.max(1, Math.min(scope.deadline - Date.now(), limits.statementTimeoutMs));
+      // mysql2 gives up on a statement past its timeout but leaves it the connection's current
+      // command, so the next statement on it would wait forever: the connection is destroyed instead.
+      const callback = rest[rest.length - 1];
+      if (typeof callback === 'function') {
+        rest[rest.length - 1] = (error: (Error & { fatal?: boolean; code?: string }) | null, ...results: unknown[]) => {
+          if (error?.fatal || error?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+          return (callback as (...args: unknown[]) => unknown)(error, ...results);
+        };
+      }
       return query({ sql: ending ? sql : limitText(sql, serverMs), timeout: serverMs + limits.graceMs }, ...rest);
     };
     return connection;
