@@ -145,8 +145,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Once closing, each answer closes its keep-alive connection: close() waits for requests in
+  // flight, and a client's idle keep-alive connection would otherwise hold it open.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
+    if (closing) reply.header('connection', 'close');
   });
 
   fastify.setNotFoundHandler((request, reply) => {
