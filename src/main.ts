@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     queueLimit: config.dbQueueLimit,
     log,
     waitMs: config.startupDbWaitMs,
+    limits: { statementTimeoutMs: config.dbStatementTimeoutMs },
     onRetry: (error, attempt) => log.warn({ err: error, attempt, waitMs: config.startupDbWaitMs }, 'database unreachable; retrying'),
   }).catch((error: unknown) => {
     log.fatal({ err: error }, 'could not open the database');

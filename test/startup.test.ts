@@ -261,7 +261,8 @@ describe.each(ENGINES)('server start-up [%s]', (engine: Engine) => {
     });
 
     it('on SIGTERM lets 20 requests in flight complete, refuses new connections, closes the pool and exits 0', async () => {
-      const env = serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: databaseUrl as string, ACCESS_TOKEN_SECRET: SECRET });
+      // A connection for each request and statements allowed to wait long enough for a busy CI machine.
+      const env = serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: databaseUrl as string, ACCESS_TOKEN_SECRET: SECRET, DB_POOL_SIZE: '25', DB_STATEMENT_TIMEOUT_MS: '8000' });
       const { server, url } = await startServer(env, 1);
       const created = await cli(env, 'msp', 'create', '--name', 'Shutdown MSP', '--email', 'shutdown@cli.example', '--json');
       const key = JSON.parse(created.stdout).apiKey as string;
@@ -273,8 +274,14 @@ describe.each(ENGINES)('server start-up [%s]', (engine: Engine) => {
           input: { adminEmail: `in-flight-${i}@shutdown.example`, organizationName: `In Flight ${i}` },
         }),
       );
+      const arrived = () => server.stderr.split('\n').filter((line) => line.includes('incoming request') && line.includes('"url":"/graphql"')).length;
       try {
-        await sleep(600);
+        // All 20 have reached the server (a connection whose request has not arrived is idle, and closed).
+        for (const giveUp = Date.now() + 5000; arrived() < 20; ) {
+          if (Date.now() > giveUp) throw new Error(`only ${arrived()} requests arrived`);
+          await sleep(50);
+        }
+        await sleep(200);
         const stopped = server.stop();
         await sleep(300);
         expect(await newConnection(url)).toBe('ECONNREFUSED');
