@@ -23,6 +23,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  // Listening for signals from the start: a stop requested while starting is carried out as
+  // soon as the server is up (through the same graceful path), never by the default action.
+  let stop: ((signal: string) => void) | undefined;
+  let stopRequested: string | undefined;
+  const onSignal = (signal: string) => (stop ? stop(signal) : (stopRequested ??= signal));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const started = Date.now();
   const db = await openDatabase({
     url: config.databaseUrl,
@@ -32,7 +39,10 @@ async function main(): Promise<void> {
     log,
     waitMs: config.startupDbWaitMs,
     limits: { statementTimeoutMs: config.dbStatementTimeoutMs },
-    onRetry: (error, attempt) => log.warn({ err: error, attempt, waitMs: config.startupDbWaitMs }, 'database unreachable; retrying'),
+    onRetry: (error, attempt) => {
+      if (stopRequested) throw new Error(`stopped by ${stopRequested} while waiting for the database`);
+      log.warn({ err: error, attempt, waitMs: config.startupDbWaitMs }, 'database unreachable; retrying');
+    },
   }).catch((error: unknown) => {
     log.fatal({ err: error }, 'could not open the database');
     const waited = isDatabaseUnavailable(error) && config.databaseUrl ? ` (still unreachable after retrying for ${config.startupDbWaitMs} ms, STARTUP_DB_WAIT_MS)` : '';
@@ -109,8 +119,8 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stop = shutdown;
+  if (stopRequested) shutdown(stopRequested);
 }
 
 void main();

@@ -1,13 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
 import { DEFAULT_MYSQL_LIMITS, MysqlLimits, applyMysqlLimits, guardRunner } from './mysql-limits';
+import { connectWithRetry, underMigrationLock } from './start-up';
 import { commitBeforeDeadline, outsideRequest } from './request-scope';
 import { CountingLogger, SqlLogSink } from './statement-counter';
+import { driverCode } from './unavailable';
+
+export { isDatabaseUnavailable } from './unavailable';
 
 export type Engine = 'sqlite' | 'mysql';
 
@@ -231,40 +235,6 @@ export class Database {
   }
 }
 
-function driverCode(error: unknown): string | undefined {
-  const candidate = error as { code?: string; driverError?: { code?: string } };
-  return candidate?.driverError?.code ?? candidate?.code;
-}
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'POOL_ACQUIRE_TIMEOUT',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
-/** True when an error means the database cannot serve us now (unreachable, overloaded, busy). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = driverCode(error);
-  if (code && UNAVAILABLE_CODES.has(code)) return true;
-  if (error instanceof ConnectionIsNotSetError || error instanceof CannotExecuteNotConnectedError) return true;
-  const message = (error as Error | undefined)?.message ?? '';
-  // The last three: a closed data source (TypeORM on MySQL, better-sqlite3 on SQLite).
-  return /Queue limit reached|Pool is closed|connect ETIMEDOUT|Connection lost|Connection is not established|connection is not yet established|database connection is not open/i.test(
-    message,
-  );
-}
-
 /** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
 export function applyEngineCollations(dataSource: DataSource): void {
   if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
@@ -307,7 +277,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
  * once and the others wait for it, then find nothing pending.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const dataSource = await connectWithRetry(options);
+  const dataSource = await connectWithRetry(() => createDataSource(options), options.waitMs ?? 0, options.onRetry);
   applyEngineCollations(dataSource);
   try {
     if (dataSource.options.type === 'mysql') {
@@ -328,37 +298,3 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return new Database(dataSource);
 }
 
-async function connectWithRetry(options: DatabaseOptions): Promise<DataSource> {
-  const giveUpAt = Date.now() + (options.waitMs ?? 0);
-  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 4000)) {
-    const dataSource = createDataSource(options);
-    try {
-      return await dataSource.initialize();
-    } catch (error) {
-      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-      const left = giveUpAt - Date.now();
-      if (!isDatabaseUnavailable(error) || left <= 0) throw error;
-      options.onRetry?.(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
-    }
-  }
-}
-
-/** GET_LOCK is per server, so the lock's name carries the database's; it is held by one connection. */
-async function underMigrationLock<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    const [{ name }]: Array<{ name: string }> = await runner.query("SELECT LEFT(CONCAT('cc_migrate_', DATABASE()), 64) AS name");
-    const [{ got }]: Array<{ got: number | string | null }> = await runner.query('SELECT GET_LOCK(?, ?) AS got', [name, MIGRATION_LOCK_WAIT_S]);
-    if (Number(got) !== 1) throw new Error(`Another instance held the migration lock ${name} for over ${MIGRATION_LOCK_WAIT_S} s`);
-    try {
-      return await work(runner);
-    } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
-    }
-  } finally {
-    await runner.release();
-  }
-}
-
-const MIGRATION_LOCK_WAIT_S = 120;
