@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
-import { openDatabase } from './database/data-source';
+import { isDatabaseUnavailable, openDatabase } from './database/data-source';
 import { ensureDemo } from './demo/demo-key';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logger';
@@ -22,6 +22,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  // Listening for signals from the start: a stop requested while starting is carried out as
+  // soon as the server is up (through the same graceful path), never by the default action.
+  let stop: ((signal: string) => void) | undefined;
+  let stopRequested: string | undefined;
+  const onSignal = (signal: string) => (stop ? stop(signal) : (stopRequested ??= signal));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const started = Date.now();
   const db = await openDatabase({
     url: config.databaseUrl,
@@ -29,9 +36,16 @@ async function main(): Promise<void> {
     poolSize: config.dbPoolSize,
     queueLimit: config.dbQueueLimit,
     log,
+    waitMs: config.startupDbWaitMs,
+    limits: { statementTimeoutMs: config.dbStatementTimeoutMs },
+    onRetry: (error, attempt) => {
+      if (stopRequested) throw new Error(`stopped by ${stopRequested} while waiting for the database`);
+      log.warn({ err: error, attempt, waitMs: config.startupDbWaitMs }, 'database unreachable; retrying');
+    },
   }).catch((error: unknown) => {
     log.fatal({ err: error }, 'could not open the database');
-    process.stderr.write(`Could not open the database: ${(error as Error).message}\n`);
+    const waited = isDatabaseUnavailable(error) && config.databaseUrl ? ` (still unreachable after retrying for ${config.startupDbWaitMs} ms, STARTUP_DB_WAIT_MS)` : '';
+    process.stderr.write(`Could not open the database${waited}: ${(error as Error).message}\n`);
     process.exit(1);
   });
   const services = createServices(db, systemClock, {
@@ -64,28 +78,36 @@ async function main(): Promise<void> {
 
   const stopPeriodicJobs = startPeriodicJobs(services, log);
 
+  // SIGTERM: stop listening (new connections are refused), let the requests in flight finish
+  // (each is bounded by REQUEST_TIMEOUT_MS), deliver mail under way, close the pool, exit 0.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
     stopPeriodicJobs();
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      log.error({ graceMs: config.requestTimeoutMs + 5000 }, 'requests still in flight after the grace period; exiting');
+      process.exit(1);
+    }, config.requestTimeoutMs + 5000);
     force.unref();
     app
       .close()
       .then(() => services.mail.idle())
       .then(() => db.close())
       .then(
-        () => process.exit(0),
+        () => {
+          log.info('database pool closed');
+          process.exit(0);
+        },
         (error: unknown) => {
           log.error({ err: error }, 'error while shutting down');
           process.exit(1);
         },
       );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stop = shutdown;
+  if (stopRequested) shutdown(stopRequested);
 }
 
 void main();

@@ -38,7 +38,7 @@ describeEachEngine('comparison keys migration', (api) => {
     for (const identity of ['u1', 'u2', 'u3']) await c[1].registerUser(identity);
 
     // Back to the schema before the migration, with rows as the previous rule keyed them.
-    await dataSource.undoLastMigration();
+    await api().db.exclusive(() => dataSource.undoLastMigration());
     expect(await dataSource.showMigrations()).toBe(true);
     const seed = async (customer: TestCustomer, name: string, email: string) =>
       query('UPDATE accounts SET name = ?, name_normalized = ?, name_key = ?, admin_email = ?, admin_email_key = ? WHERE id = ?', [
@@ -71,7 +71,7 @@ describeEachEngine('comparison keys migration', (api) => {
     const log = jest.spyOn(dataSource.logger, 'log');
     let warnings: unknown[];
     try {
-      const applied = await dataSource.runMigrations();
+      const applied = await api().db.exclusive(() => dataSource.runMigrations());
       expect(applied.map((m) => m.name)).toEqual(['ComparisonKeys1764417600000']);
     } finally {
       warnings = log.mock.calls.filter(([level]) => level === 'warn').map(([, message]) => message);

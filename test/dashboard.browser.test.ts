@@ -148,7 +148,10 @@ describeEachEngine('the Command Center dashboard in a browser', (api, engine) =>
     const page = await newPage();
     await signIn(page, demoKey);
     const { billable, counts } = await apiCounts(demoKey);
-    expect(counts).toMatchObject({ paid: 2, activeTrials: 2, expiredTrials: 2 });
+    // The demo seeds two customers in each state; other tests here may add trials, never remove.
+    expect(counts.paid).toBe(2);
+    expect(counts.activeTrials).toBeGreaterThanOrEqual(2);
+    expect(counts.expiredTrials).toBe(2);
     await expectText(page.getByTestId('active-users'), String(billable));
     await expectText(page.getByText(/Paid subscriptions only/), /Trials are not counted/);
     expect(await tabCount(page, 'Paid Subscriptions')).toBe(counts.paid);

@@ -131,12 +131,12 @@ describeEachEngine('migrations', (api, engine) => {
     const accounts = await api().rowCount('accounts');
     expect(accounts).toBeGreaterThanOrEqual(2);
     // The last migration only rewrites data (the comparison keys); the one before creates tables.
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    await api().db.exclusive(() => dataSource.undoLastMigration());
+    await api().db.exclusive(() => dataSource.undoLastMigration());
     expect(await dataSource.showMigrations()).toBe(true);
     await expect(api().rowCount('audit_events')).rejects.toThrow();
     expect(await api().rowCount('accounts')).toBe(accounts);
-    const applied = await dataSource.runMigrations();
+    const applied = await api().db.exclusive(() => dataSource.runMigrations());
     expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name ?? m.constructor.name).slice(-2));
     expect(await indexes(api().db)).toEqual(before);
     expect(await pendingSchemaChanges(api().db)).toEqual([]);

@@ -2,9 +2,12 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { createConnection } from 'mysql2/promise';
 import { Engine } from '../src/database/data-source';
 import { ENGINES, freshDatabase } from './support/engines';
+import { MariaDbInstance } from './support/mariadb-instance';
+import { migrations } from '../src/database/migrations';
 
 /**
  * The start-up contract of the compiled server (`npm start`), run as a real process: what it
@@ -240,8 +243,107 @@ describe.each(ENGINES)('server start-up [%s]', (engine: Engine) => {
       expect(await server.stop()).toEqual({ code: 0, signal: null });
       expect(server.lines).toEqual([expect.stringMatching(READY)]);
     });
+
+    it('three instances started at once on a new database all come up (migrations run once, under GET_LOCK)', async () => {
+      const fresh = await freshDatabase('mysql');
+      try {
+        const env = serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: fresh.url as string, ACCESS_TOKEN_SECRET: SECRET });
+        const started = await Promise.all([0, 1, 2].map(() => startServer(env, 1)));
+        for (const { url } of started) expect((await fetch(url.replace('/graphql', '/readyz'))).status).toBe(200);
+        const connection = await createConnection(fresh.url as string);
+        try {
+          const [rows] = await connection.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
+          expect((rows as Array<{ n: number }>).map((row) => Number(row.n))).toEqual(migrations.map(() => 1));
+        } finally {
+          await connection.end();
+        }
+        for (const { server } of started) expect(await server.stop()).toEqual({ code: 0, signal: null });
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('on SIGTERM lets 20 requests in flight complete, refuses new connections, closes the pool and exits 0', async () => {
+      // Its own database: the file's shared one must stay empty for the DATABASE_URL test.
+      const fresh = await freshDatabase('mysql');
+      const ownUrl = fresh.url as string;
+      // A connection for each request and statements allowed to wait long enough for a busy CI machine.
+      const env = serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: ownUrl, ACCESS_TOKEN_SECRET: SECRET, DB_POOL_SIZE: '25', DB_STATEMENT_TIMEOUT_MS: '8000', MAX_IN_FLIGHT_PER_KEY: '25' });
+      const { server, url } = await startServer(env, 1);
+      const created = await cli(env, 'msp', 'create', '--name', 'Shutdown MSP', '--email', 'shutdown@cli.example', '--json');
+      const key = JSON.parse(created.stdout).apiKey as string;
+      // A table lock held from here makes every addCustomer wait inside its transaction.
+      const lock = await createConnection(ownUrl);
+      await lock.query('LOCK TABLES audit_events WRITE');
+      const inFlight = Array.from({ length: 20 }, (_, i) =>
+        gql(url, key, 'mutation($input: AddCustomerInput!) { addCustomer(input: $input) { customer { organizationName } userErrors { code } } }', {
+          input: { adminEmail: `in-flight-${i}@shutdown.example`, organizationName: `In Flight ${i}` },
+        }),
+      );
+      // Requests that reached the server wait on the lock inside their transaction, one statement each.
+      const arrived = async () => {
+        const [rows] = await lock.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND COMMAND = 'Query'");
+        return Number((rows as Array<{ n: number }>)[0].n);
+      };
+      try {
+        // All 20 have reached the server (a connection whose request has not arrived is idle, and closed).
+        for (const giveUp = Date.now() + 10_000; (await arrived()) < 20; ) {
+          if (Date.now() > giveUp) throw new Error(`only ${await arrived()} requests arrived`);
+          await sleep(50);
+        }
+        await sleep(200);
+        const stopped = server.stop();
+        await sleep(300);
+        expect(await newConnection(url)).toBe('ECONNREFUSED');
+        await lock.query('UNLOCK TABLES');
+        const answers = await Promise.all(inFlight);
+        expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+        expect(answers.every((answer) => answer.body.data.addCustomer.userErrors.length === 0)).toBe(true);
+        expect(await stopped).toEqual({ code: 0, signal: null });
+        expect(server.stderr).toContain('database pool closed');
+        const [rows] = await lock.query("SELECT COUNT(*) AS n FROM accounts WHERE admin_email_key LIKE 'in-flight-%'");
+        expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(20);
+      } finally {
+        await lock.end();
+        await fresh.drop();
+      }
+    });
+
+    it('waits for a database that comes up within STARTUP_DB_WAIT_MS, then serves', async () => {
+      const instance = await MariaDbInstance.create();
+      try {
+        const url = await instance.createDatabase('late');
+        await instance.kill();
+        const server = new ServerProcess(serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: url, ACCESS_TOKEN_SECRET: SECRET, STARTUP_DB_WAIT_MS: '30000' }));
+        // Started only once the server has tried and failed at least twice.
+        for (const giveUp = Date.now() + 20_000; (server.stderr.match(/database unreachable; retrying/g)?.length ?? 0) < 2; ) {
+          if (Date.now() > giveUp) throw new Error(`no retries logged:\n${server.stderr}`);
+          await sleep(100);
+        }
+        expect(server.stdout).toBe('');
+        await instance.start();
+        expect((await server.waitForLines(1))[0]).toMatch(READY);
+        expect(await server.stop()).toEqual({ code: 0, signal: null });
+      } finally {
+        await instance.destroy();
+      }
+    }, 60_000);
   }
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens a fresh TCP connection (no keep-alive pool): 'ECONNREFUSED' once the server stopped listening. */
+function newConnection(url: string): Promise<string> {
+  return new Promise((done) => {
+    const request = httpRequest(url.replace('/graphql', '/healthz'), { agent: false }, (response) => {
+      response.resume();
+      done(`answered ${response.statusCode}`);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    request.end();
+  });
+}
 
 describe('server start-up refusals', () => {
   const unreachable = 'mysql://root@127.0.0.1:1/x';
@@ -255,12 +357,16 @@ describe('server start-up refusals', () => {
     expect(server.stderr).toContain('ACCESS_TOKEN_SECRET');
   });
 
-  it('exits non-zero with a clear message when the database cannot be reached', async () => {
-    const server = new ServerProcess(serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: unreachable, ACCESS_TOKEN_SECRET: SECRET }));
+  it('retries an unreachable database for STARTUP_DB_WAIT_MS, then exits non-zero with a clear message and never listens', async () => {
+    const started = Date.now();
+    const server = new ServerProcess(serverEnv({ DATA_DIR: freshDataDir(), DATABASE_URL: unreachable, ACCESS_TOKEN_SECRET: SECRET, STARTUP_DB_WAIT_MS: '1500' }));
     const exit = await server.exited;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     expect(exit.code).not.toBe(0);
     expect(exit.code).not.toBeNull();
     expect(server.stdout).toBe('');
-    expect(server.stderr).toMatch(/Could not open the database: .*ECONNREFUSED/);
+    expect(server.stderr).toMatch(/Could not open the database \(still unreachable after retrying for 1500 ms, STARTUP_DB_WAIT_MS\): .*ECONNREFUSED/);
+    // It retried (with backoff) before giving up.
+    expect(server.stderr.match(/database unreachable; retrying/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });

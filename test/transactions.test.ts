@@ -1,3 +1,5 @@
+import { Like } from 'typeorm';
+import { newRequestScope, runInRequestScope } from '../src/database/request-scope';
 import { AccountEntity } from '../src/entities';
 import { describeEachEngine } from './support/harness';
 
@@ -39,5 +41,133 @@ describeEachEngine('transactions', (api) => {
     expect(await during).toBeNull();
     expect(await counted).toBe(before);
     expect(await api().db.manager.findOneBy(AccountEntity, { name: 'Committed Co' })).not.toBeNull();
+  });
+});
+
+/**
+ * A transaction opened inside another joins it as a savepoint, on both engines (it used to hang
+ * every later statement on SQLite), and `manager.save()` works inside a transaction (it used to
+ * fail on SQLite with "cannot start a transaction within a transaction").
+ */
+describeEachEngine('nested transactions and save()', (api) => {
+  const names = async (prefix: string) =>
+    (await api().db.manager.find(AccountEntity, { where: { name: Like(`${prefix}%`) }, order: { name: 'ASC' } })).map((a) => a.name);
+
+  it('joins the open transaction: both commit together, and later statements still run', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Nest A' });
+    const result = await api().db.transaction(async (manager) => {
+      await manager.update(AccountEntity, { id: customer.entity.id }, { name: 'Nest A outer' });
+      const inner = await api().db.transaction(async (innerManager) => {
+        // The inner transaction sees the outer one's uncommitted write: it is the same transaction.
+        const seen = await innerManager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
+        await innerManager.update(AccountEntity, { id: customer.entity.id }, { name: `${seen.name} inner` });
+        return 'inner done';
+      });
+      return inner;
+    });
+    expect(result).toBe('inner done');
+    expect(await names('Nest A')).toEqual(['Nest A outer inner']);
+    // Every later statement runs (on SQLite they all hung before).
+    expect(await api().db.manager.count(AccountEntity)).toBeGreaterThan(0);
+    await expect(api().db.transaction(async (manager) => manager.count(AccountEntity))).resolves.toBeGreaterThan(0);
+  });
+
+  it('rolls back only the inner part when the inner transaction throws and the outer one goes on', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Nest B' });
+    await api().db.transaction(async (manager) => {
+      await manager.update(AccountEntity, { id: customer.entity.id }, { name: 'Nest B kept' });
+      await expect(
+        api().db.transaction(async (inner) => {
+          await inner.update(AccountEntity, { id: customer.entity.id }, { name: 'Nest B lost' });
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+    });
+    expect(await names('Nest B')).toEqual(['Nest B kept']);
+  });
+
+  it('rolls back the inner part with the outer transaction when the outer one throws', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Nest C' });
+    await expect(
+      api().db.transaction(async () => {
+        await api().db.transaction((inner) => inner.update(AccountEntity, { id: customer.entity.id }, { name: 'Nest C gone' }));
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await names('Nest C')).toEqual(['Nest C']);
+  });
+
+  it('runs nested transactions started together one after another', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Nest D' });
+    await api().db.transaction(async () => {
+      const bump = (suffix: string) =>
+        api().db.transaction(async (inner) => {
+          const row = await inner.findOneByOrFail(AccountEntity, { id: customer.entity.id });
+          await inner.update(AccountEntity, { id: customer.entity.id }, { name: `${row.name}${suffix}` });
+        });
+      await Promise.all([bump(' 1'), bump(' 2'), bump(' 3')]);
+    });
+    expect(await names('Nest D')).toEqual(['Nest D 1 2 3']);
+  });
+
+  it('saves an entity with manager.save() inside a transaction', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Save E' });
+    await api().db.transaction(async (manager) => {
+      const row = await manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
+      row.name = 'Save E saved';
+      await manager.save(row);
+    });
+    expect(await names('Save E')).toEqual(['Save E saved']);
+  });
+
+  it('refuses a transaction begun beside Database.transaction on SQLite, naming the call, and serves on', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Save F' });
+    const row = await api().db.manager.findOneByOrFail(AccountEntity, { id: customer.entity.id });
+    row.name = 'Save F saved';
+    if (api().engine === 'sqlite') {
+      await expect(api().db.manager.save(row)).rejects.toThrow(/outside Database\.transaction\(\).*manager\.save\(\)/);
+      await expect(api().db.manager.transaction(async () => undefined)).rejects.toThrow(/Database\.transaction\(\)/);
+      expect(await names('Save F')).toEqual(['Save F']);
+    } else {
+      await api().db.manager.save(row);
+      expect(await names('Save F')).toEqual(['Save F saved']);
+    }
+    expect(await api().db.transaction((manager) => manager.count(AccountEntity))).toBeGreaterThan(0);
+  });
+});
+
+/** A request's deadline reaches Database.transaction: past it nothing commits, and the transaction rolls back. */
+describeEachEngine('transactions under a request deadline', (api) => {
+  it('rolls back a transaction whose request deadline passes before its commit', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Deadline G' });
+    const scope = newRequestScope(200);
+    const outcome = runInRequestScope(scope, () =>
+      api().db.transaction(async (manager) => {
+        await manager.update(AccountEntity, { id: customer.entity.id }, { name: 'Deadline G late' });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }),
+    );
+    await expect(outcome).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(scope.commits).toBe(0);
+    expect((await api().db.manager.findOneByOrFail(AccountEntity, { id: customer.entity.id })).name).toBe('Deadline G');
+  });
+
+  it('refuses statements once the deadline has passed, and commits within it', async () => {
+    const msp = await api().makeMsp();
+    const customer = await msp.addCustomer({ name: 'Deadline H' });
+    const late = newRequestScope(100);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(runInRequestScope(late, () => api().db.manager.count(AccountEntity))).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const inTime = newRequestScope(5000);
+    await runInRequestScope(inTime, () => api().db.transaction((manager) => manager.update(AccountEntity, { id: customer.entity.id }, { name: 'Deadline H ok' })));
+    expect(inTime.commits).toBe(1);
+    expect((await api().db.manager.findOneByOrFail(AccountEntity, { id: customer.entity.id })).name).toBe('Deadline H ok');
   });
 });

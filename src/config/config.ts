@@ -18,6 +18,10 @@ export interface Config {
   introspection: boolean;
   dbPoolSize: number;
   dbQueueLimit: number;
+  /** How long start-up retries an unreachable database before exiting non-zero. */
+  startupDbWaitMs: number;
+  /** MySQL: the longest one statement of a request may run (the server stops it; the client gives up 0.5 s later). */
+  dbStatementTimeoutMs: number;
   bodyLimitBytes: number;
   /** smtp:// or smtps:// URL; unset: mail goes to the outbox table and the log only. */
   smtpUrl: string | undefined;
@@ -163,6 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, 'INTROSPECTION', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     dbQueueLimit: integer(env, 'DB_QUEUE_LIMIT', 500, 0, 100_000),
+    startupDbWaitMs: integer(env, 'STARTUP_DB_WAIT_MS', 30_000, 0, 3_600_000),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 3000, 100, 600_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', BODY_LIMIT_DEFAULT, 1024, 100 * 1_048_576),
     smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM?.trim() || 'Command Center <no-reply@command-center.invalid>',

@@ -1,11 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
+import { DEFAULT_MYSQL_LIMITS, MysqlLimits, applyMysqlLimits, guardRunner } from './mysql-limits';
+import { connectWithRetry, underMigrationLock } from './start-up';
+import { commitBeforeDeadline, outsideRequest } from './request-scope';
 import { CountingLogger, SqlLogSink } from './statement-counter';
+import { driverCode } from './unavailable';
+
+export { isDatabaseUnavailable } from './unavailable';
 
 export type Engine = 'sqlite' | 'mysql';
 
@@ -19,35 +25,67 @@ export interface DatabaseOptions {
   poolSize?: number;
   queueLimit?: number;
   log?: SqlLogSink;
+  /** MySQL: statement and connection-wait limits (defaults in mysql-limits.ts). */
+  limits?: Partial<MysqlLimits>;
+  /** Start-up: how long an unreachable database is retried, with backoff. */
+  waitMs?: number;
+  onRetry?: (error: unknown, attempt: number) => void;
+}
+
+/** The transaction a piece of code runs in: its query runner, and its nested transactions' turn. */
+interface TransactionScope {
+  readonly runner: QueryRunner;
+  open: boolean;
+  /** Nested transactions opened in this one run one after another (savepoints are a stack). */
+  tail: Promise<unknown>;
 }
 
 /** The data source plus what the services need from it that TypeORM does not give portably. */
 export class Database {
   readonly engine: Engine;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
-  /** SQLite: the transaction running now, and the async context its statements run in. */
-  private activeTransaction: symbol | null = null;
-  private readonly transactionContext = new AsyncLocalStorage<symbol>();
+  /** The transaction the running code is inside, on both engines. */
+  private readonly transactionScope = new AsyncLocalStorage<TransactionScope>();
+  private sharedRunner: QueryRunner | undefined;
 
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
-    if (this.engine === 'sqlite') this.queuePlainStatements();
+    if (this.engine === 'sqlite') this.guardSharedConnection();
+  }
+
+  private insideTransaction(): TransactionScope | undefined {
+    const scope = this.transactionScope.getStore();
+    return scope?.open ? scope : undefined;
   }
 
   /**
    * SQLite: TypeORM's better-sqlite3 driver runs every statement on one shared connection, so a
    * plain read issued while another request's transaction is open would run inside it and see
    * its uncommitted writes. Every statement that is not the running transaction's own waits its
-   * turn in the same queue as the transactions.
+   * turn in the same queue as the transactions. A transaction begun on that connection by anything
+   * but `Database.transaction` (`manager.transaction()`, `manager.save()` outside a transaction)
+   * would share it with every request, so it is refused at once.
    */
-  private queuePlainStatements(): void {
-    const runner = this.dataSource.createQueryRunner();
+  private guardSharedConnection(): void {
+    const runner = guardRunner(this.dataSource.createQueryRunner());
+    this.sharedRunner = runner;
     const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-    const queued = (...args: unknown[]) => {
-      const own = this.activeTransaction !== null && this.transactionContext.getStore() === this.activeTransaction;
-      return own ? query(...args) : this.enqueue(() => query(...args));
+    const queued = (sql: string, ...rest: unknown[]) => {
+      // BEGIN IMMEDIATE takes the write lock up front, so another process (the CLI) waits on the
+      // busy timeout instead of failing mid-transaction.
+      const text = sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql;
+      return this.insideTransaction() ? query(text, ...rest) : this.enqueue(() => query(text, ...rest));
     };
     runner.query = queued as typeof runner.query;
+    const startTransaction = runner.startTransaction.bind(runner);
+    runner.startTransaction = (isolationLevel) => {
+      if (!this.insideTransaction()) {
+        return Promise.reject(
+          new Error('SQLite: a transaction was begun outside Database.transaction() (manager.transaction() or manager.save() on db.manager); write through Database.transaction().'),
+        );
+      }
+      return startTransaction(isolationLevel);
+    };
   }
 
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -62,16 +100,20 @@ export class Database {
 
   /**
    * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
+   * Called inside another transaction it joins it as a savepoint (both engines): its writes are
+   * part of the outer transaction, and its own failure rolls back only what it did.
+   * Within a request, the commit is refused once the request's deadline has passed (TIMEOUT,
+   * rolled back), so a request answered TIMEOUT never writes anything afterwards.
    * SQLite: the driver shares a single connection, so transactions are queued in the process
-   * and opened with BEGIN IMMEDIATE (the write lock is taken up front, so another process
-   * such as the CLI waits on the busy timeout instead of failing mid-transaction).
-   * MySQL: READ COMMITTED, retried on deadlock.
+   * and opened with BEGIN IMMEDIATE. MySQL: READ COMMITTED, retried on deadlock.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.engine === 'sqlite') return this.sqliteTransaction(work);
+    const outer = this.insideTransaction();
+    if (outer) return this.nested(outer, work);
+    if (this.engine === 'sqlite') return this.enqueue(() => this.outermost(this.sharedRunner as QueryRunner, work));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', work);
+        return await this.outermost(this.dataSource.createQueryRunner(), work);
       } catch (error) {
         if (attempt < 4 && driverCode(error) === 'ER_LOCK_DEADLOCK') continue;
         throw error;
@@ -79,28 +121,83 @@ export class Database {
     }
   }
 
-  private sqliteTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      const token = Symbol('transaction');
-      this.activeTransaction = token;
-      try {
-        return await this.transactionContext.run(token, async () => {
-          const runner = this.dataSource.createQueryRunner();
-          await runner.query('BEGIN IMMEDIATE');
-          try {
-            const result = await work(runner.manager);
-            await runner.query('COMMIT');
-            return result;
-          } catch (error) {
-            await runner.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          }
-        });
-      } finally {
-        this.activeTransaction = null;
+  private async outermost<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const scope: TransactionScope = { runner, open: true, tail: Promise.resolve() };
+    try {
+      return await this.transactionScope.run(scope, async () => {
+        await runner.startTransaction(this.engine === 'mysql' ? 'READ COMMITTED' : undefined);
+        try {
+          const result = await work(runner.manager);
+          await commitBeforeDeadline(() => runner.commitTransaction());
+          return result;
+        } catch (error) {
+          await this.abandon(runner);
+          throw error;
+        }
+      });
+    } finally {
+      scope.open = false;
+      if (this.engine === 'mysql') await runner.release();
+    }
+  }
+
+  /** Rolls back; if even that fails, the connection's state is unknown and it is not reused as is. */
+  private async abandon(runner: QueryRunner): Promise<void> {
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+    } catch {
+      if (this.engine === 'mysql') {
+        (runner as unknown as { databaseConnection?: { destroy?: () => void } }).databaseConnection?.destroy?.();
+      } else {
+        await runner.query('ROLLBACK').catch(() => undefined);
       }
+    }
+    // TypeORM's own bookkeeping, so the shared SQLite runner never opens a savepoint in a transaction that is gone.
+    Object.assign(runner, { transactionDepth: 0, isTransactionActive: false });
+  }
+
+  /**
+   * Runs maintenance that drives TypeORM's transactions itself (running or undoing migrations
+   * after start-up) with the connection to itself: on SQLite nothing else runs meanwhile.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.engine === 'mysql') return work();
+    const scope: TransactionScope = { runner: this.sharedRunner as QueryRunner, open: true, tail: Promise.resolve() };
+    return this.enqueue(() => this.transactionScope.run(scope, work).finally(() => (scope.open = false)));
+  }
+
+  /**
+   * Runs `work` outside the caller's transaction and request: for work started from inside a
+   * transaction that must not join it (mail delivered after the commit), and that the request's
+   * deadline must not cut short.
+   */
+  detached<T>(work: () => T): T {
+    return this.transactionScope.exit(() => outsideRequest(work));
+  }
+
+  private nested<T>(outer: TransactionScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const run = () => {
+      if (!outer.open) {
+        throw new Error('A nested Database.transaction() outlived the transaction it was opened in; start detached work with Database.detached().');
+      }
+      const scope: TransactionScope = { runner: outer.runner, open: true, tail: Promise.resolve() };
+      return this.transactionScope.run(scope, async () => {
+        await outer.runner.startTransaction();
+        try {
+          const result = await work(outer.runner.manager);
+          await outer.runner.commitTransaction();
+          return result;
+        } catch (error) {
+          await outer.runner.rollbackTransaction().catch(() => undefined);
+          throw error;
+        } finally {
+          scope.open = false;
+        }
+      });
     };
-    return this.enqueue(run);
+    const result = outer.tail.then(run, run);
+    outer.tail = result.catch(() => undefined);
+    return result;
   }
 
   /**
@@ -138,39 +235,6 @@ export class Database {
   }
 }
 
-function driverCode(error: unknown): string | undefined {
-  const candidate = error as { code?: string; driverError?: { code?: string } };
-  return candidate?.driverError?.code ?? candidate?.code;
-}
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
-/** True when an error means the database cannot serve us now (unreachable, overloaded, busy). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = driverCode(error);
-  if (code && UNAVAILABLE_CODES.has(code)) return true;
-  if (error instanceof ConnectionIsNotSetError || error instanceof CannotExecuteNotConnectedError) return true;
-  const message = (error as Error | undefined)?.message ?? '';
-  // The last three: a closed data source (TypeORM on MySQL, better-sqlite3 on SQLite).
-  return /Queue limit reached|Pool is closed|connect ETIMEDOUT|Connection lost|Connection is not established|connection is not yet established|database connection is not open/i.test(
-    message,
-  );
-}
-
 /** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
 export function applyEngineCollations(dataSource: DataSource): void {
   if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
@@ -198,7 +262,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       timezone: 'Z',
       charset: 'utf8mb4',
       poolSize: options.poolSize ?? 10,
-      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: 5000, waitForConnections: true },
+      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: options.limits?.acquireTimeoutMs ?? DEFAULT_MYSQL_LIMITS.acquireTimeoutMs, waitForConnections: true },
     });
   }
   const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
@@ -206,16 +270,31 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: file !== ':memory:', timeout: 5000 });
 }
 
-/** Connects, applies the engine's collations and runs pending migrations. */
+/**
+ * Connects, applies the engine's collations and runs pending migrations. An unreachable database
+ * is retried with backoff for `waitMs` (start-up only; 0: one try). On MySQL the migrations run
+ * under a named database lock, so several instances started at once on a new database apply them
+ * once and the others wait for it, then find nothing pending.
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const dataSource = createDataSource(options);
-  await dataSource.initialize();
+  const dataSource = await connectWithRetry(() => createDataSource(options), options.waitMs ?? 0, options.onRetry);
   applyEngineCollations(dataSource);
   try {
-    await dataSource.runMigrations();
+    if (dataSource.options.type === 'mysql') {
+      await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits });
+      await underMigrationLock(dataSource, async (runner) => {
+        // On the lock's own connection, so a pool of one is enough to start.
+        const executor = new MigrationExecutor(dataSource, runner);
+        executor.transaction = 'each';
+        await executor.executePendingMigrations();
+      });
+    } else {
+      await dataSource.runMigrations();
+    }
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return new Database(dataSource);
 }
+

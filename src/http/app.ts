@@ -15,6 +15,7 @@ import { isDatabaseUnavailable } from '../database/data-source';
 import { LIMIT_DEFAULTS, LimitSettings } from '../config/config';
 import { ArgumentLimitsRule } from '../graphql/limits/argument-limits';
 import { documentLimits, PARSE_OPTIONS } from '../graphql/limits/document-limits';
+import { newRequestScope, runInRequestScope } from '../database/request-scope';
 import { authGatePlugin, errorStatusPlugin } from './apollo.plugins';
 import { formatError } from './error-format';
 import { KeyBudgets } from './key-budgets';
@@ -44,6 +45,7 @@ export function builtDashboard(): string | null {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const READINESS_TIMEOUT_MS = 1500;
 
 function errorBody(code: string, message: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
@@ -146,20 +148,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   const graphql = fastifyApolloHandler(apollo, { context });
+  // The request's deadline travels with its code (AsyncLocalStorage), so the database refuses
+  // its statements and its commit once it has passed: an answer TIMEOUT means nothing was written.
   const withTimeout = async (request: FastifyRequest, reply: FastifyReply) => {
     let timer: NodeJS.Timeout | undefined;
+    const scope = newRequestScope(options.requestTimeoutMs);
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
     });
+    const work = runInRequestScope(scope, async () =>
+      runInScope(scopeOf(request), () => graphql.call(fastify, request as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1])),
+    );
+    void work.then(
+      () => (scope.settled = true),
+      () => (scope.settled = true),
+    );
     try {
-      const handled = runInScope(scopeOf(request), () => graphql.call(fastify, request as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]));
-      const result = await Promise.race([handled, timeout]);
+      const result = await Promise.race([work, timeout]);
       if (result !== 'timeout') return result;
+      scope.expired = true;
+      // A commit under way or done: the response must say what was written, so it is awaited
+      // (every later statement of this request is refused, so it comes at once).
+      if (scope.commitsInFlight > 0 || scope.commits > 0) return await work;
       request.log.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
       return reply
         .code(503)
         .header('content-type', 'application/json; charset=utf-8')
-        .send(errorBody('TIMEOUT', `The request took longer than ${options.requestTimeoutMs} ms.`, String(request.id)));
+        .send(errorBody('TIMEOUT', `The request took longer than ${options.requestTimeoutMs} ms; nothing it wrote was kept.`, String(request.id)));
     } finally {
       clearTimeout(timer);
     }
@@ -168,12 +183,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (request, reply) => {
+    // Bounded: a stalled database must not hold the probe (a load balancer waits on it).
+    let timer: NodeJS.Timeout | undefined;
+    const probe = runInRequestScope(newRequestScope(READINESS_TIMEOUT_MS), () => services.db.dataSource.query('SELECT 1'));
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+    });
     try {
-      await services.db.dataSource.query('SELECT 1');
+      await Promise.race([probe, timedOut]);
       return { status: 'ready' };
     } catch (error) {
+      probe.catch(() => undefined);
       request.log.warn({ err: error }, 'readiness check failed');
       return reply.code(503).send({ status: 'unavailable' });
+    } finally {
+      clearTimeout(timer);
     }
   });
 
@@ -188,8 +212,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
+  // Once closing, each answer closes its keep-alive connection: close() waits for requests in
+  // flight, and a client's idle keep-alive connection would otherwise hold it open.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
+    if (closing) reply.header('connection', 'close');
   });
 
   // The request's one log line (the request id is on every line of request.log).

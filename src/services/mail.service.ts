@@ -96,7 +96,8 @@ export class MailService {
       sentAt: null,
       error: null,
     });
-    this.track(this.deliver(Number(result.identifiers[0].id)));
+    // Detached: delivery claims the row in a transaction of its own, after the caller's ends.
+    this.track(this.db.detached(() => this.deliver(Number(result.identifiers[0].id))));
   }
 
   /**
