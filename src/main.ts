@@ -5,6 +5,7 @@ import { ensureDemo } from './demo/demo-key';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logger';
 import { startPeriodicJobs } from './jobs/periodic-jobs';
+import { startWebhookWorker } from './jobs/webhook-worker';
 import { createServices } from './services';
 import { systemClock } from './services/clock';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     auditRetentionDays: config.auditRetentionDays,
+    allowInsecureWebhooks: config.allowInsecureWebhooks,
+    webhookRetryBaseMs: config.webhookRetryBaseMs,
     mailLog: log,
   });
   const demo = config.databaseUrl ? null : await ensureDemo(services, config.dataDir);
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   if (demo) process.stdout.write(`Demo MSP API key: ${demo.apiKey}\n`);
 
   const stopPeriodicJobs = startPeriodicJobs(services, log);
+  const stopWebhookWorker = startWebhookWorker(services, log);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -68,11 +72,13 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down');
     stopPeriodicJobs();
+    stopWebhookWorker();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     app
       .close()
       .then(() => services.mail.idle())
+      .then(() => services.webhookDelivery.idle())
       .then(() => db.close())
       .then(
         () => process.exit(0),

@@ -23,6 +23,10 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   auditRetentionDays: number;
+  /** ALLOW_INSECURE_WEBHOOKS: http:// and loopback/private webhook URLs (development, tests); refused in production. */
+  allowInsecureWebhooks: boolean;
+  /** WEBHOOK_RETRY_BASE_MS: delay before a failed webhook's first retry, doubling after. */
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -92,12 +96,17 @@ export function loadConfig(env: Env = process.env): Config {
   } else if (accessTokenSecret.length < 32) {
     throw new ConfigError('ACCESS_TOKEN_SECRET must be at least 32 characters');
   }
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  const allowInsecureWebhooks = boolean(env, 'ALLOW_INSECURE_WEBHOOKS', false);
+  if (production && allowInsecureWebhooks) {
+    throw new ConfigError('ALLOW_INSECURE_WEBHOOKS must not be true in production (webhooks would reach private addresses)');
+  }
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl: url,
     dataDir,
-    production: (env.NODE_ENV ?? 'development') === 'production',
+    production,
     trialLengthDays: integer(env, 'TRIAL_LENGTH_DAYS', 14, 1, 365),
     appUrl: (env.APP_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     accessTokenSecret,
@@ -110,5 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM?.trim() || 'Command Center <no-reply@command-center.invalid>',
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+    allowInsecureWebhooks,
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 1, 3_600_000),
   };
 }

@@ -7,6 +7,7 @@ import { MailOutboxEntity } from './mail-outbox.entity';
 import { MonitoredUserEntity } from './monitored-user.entity';
 import { MspRollupEntity } from './msp-rollup.entity';
 import { SupportRequestEntity } from './support-request.entity';
+import { TrialNoticeEntity, UsageSnapshotEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entities';
 
 export {
   AccountEntity,
@@ -18,7 +19,14 @@ export {
   MonitoredUserEntity,
   MspRollupEntity,
   SupportRequestEntity,
+  TrialNoticeEntity,
+  UsageSnapshotEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookEventEntity,
 };
+export { WebhookDeliveryStatus } from './webhook.entities';
 export * from './enums';
 
 export const entities = [
@@ -31,4 +39,10 @@ export const entities = [
   EmailVerificationEntity,
   MailOutboxEntity,
   AuditEventEntity,
+  WebhookEndpointEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  TrialNoticeEntity,
+  UsageSnapshotEntity,
 ];

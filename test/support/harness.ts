@@ -3,7 +3,7 @@ import { Database, Engine, openDatabase } from '../../src/database/data-source';
 import { statementCounter } from '../../src/database/statement-counter';
 import { AccountEntity, ApiKeyRole } from '../../src/entities';
 import { buildApp } from '../../src/http/app';
-import { Services, createServices } from '../../src/services';
+import { ServiceSettings, Services, createServices } from '../../src/services';
 import { ManualClock } from '../../src/services/clock';
 import { toGlobalId } from '../../src/services/global-id';
 import { Principal } from '../../src/services/principal';
@@ -17,6 +17,8 @@ export const TEST_SETTINGS = {
   appUrl: 'http://app.test',
   accessTokenSecret: 'test-access-token-secret-of-32-characters-at-least',
   auditRetentionDays: 365,
+  /** Receivers in tests listen on loopback over http. */
+  allowInsecureWebhooks: true,
 };
 
 export interface GqlResponse<T = any> {
@@ -52,7 +54,10 @@ export class TestApi {
     return this.mailbox.filter((mail) => to === undefined || mail.to.toLowerCase() === to.toLowerCase());
   }
 
-  static async start(engine: Engine, options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean } = {}): Promise<TestApi> {
+  static async start(
+    engine: Engine,
+    options: { requestTimeoutMs?: number; bodyLimitBytes?: number; production?: boolean; settings?: Partial<ServiceSettings> } = {},
+  ): Promise<TestApi> {
     const database = await freshDatabase(engine);
     const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: 25 });
     const clock = new ManualClock(START);
@@ -64,7 +69,7 @@ export class TestApi {
       },
       warn: () => undefined,
     };
-    const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog });
+    const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog, ...options.settings });
     const app = await buildApp({
       services,
       production: options.production ?? false,

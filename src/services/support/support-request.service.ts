@@ -13,6 +13,8 @@ import { SubscriptionState, subscriptionState } from '../subscription/subscripti
 import { StaffOperationsService } from './staff-operations.service';
 import { alreadyPaid, customerNotFound, notATrial, seatsError } from '../user-errors';
 import { SupportRequestView } from './support-request-list.service';
+import { WebhookEventService, customerData } from '../webhooks/webhook-event.service';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
 
 export const NOTE_MAX = 1000;
 export const EXTENSION_DAYS_MAX = 90;
@@ -83,6 +85,7 @@ export class SupportRequestService {
     readonly staffOperations: StaffOperationsService,
     readonly customers: CustomerService,
     private readonly rollups: RollupService,
+    private readonly events: WebhookEventService,
   ) {}
 
   /**
@@ -262,6 +265,7 @@ export class SupportRequestService {
           target: toGlobalId('SupportRequest', found.id),
           details: { kind: found.kind, customer: customer ? toGlobalId('CustomerAccount', customer.accountNumber) : null },
         });
+        await this.events.emit(manager, found.mspId, WebhookEventType.SUPPORT_REQUEST_RESOLVED, { supportRequest: { id: toGlobalId('SupportRequest', found.id), kind: found.kind, status, resolution: note.note }, customer: customer && customerData(customer, now) });
         return { request: Object.assign(found, closed), customer };
       }),
     );
