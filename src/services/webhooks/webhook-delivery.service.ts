@@ -77,6 +77,12 @@ export class WebhookDeliveryService {
    * ahead and counts the attempt, so the row is not due for anyone else meanwhile.
    */
   private async claim(): Promise<WebhookDeliveryEntity[]> {
+    // A plain read first: an idle server polling every second takes no write lock.
+    const due = await this.db.manager
+      .createQueryBuilder(WebhookDeliveryEntity, 'd')
+      .where('d.status = :pending AND d.next_attempt_at <= :now', { pending: WebhookDeliveryStatus.PENDING, now: this.clock.now() })
+      .getExists();
+    if (!due) return [];
     return this.db.transaction(async (manager) => {
       const now = this.clock.now();
       const query = manager
