@@ -6,14 +6,14 @@ const USAGE = `query($from: Date!, $to: Date!) { msp { usage(from: $from, to: $t
 
 describeEachEngine('usage history', (api) => {
   test('daily snapshots across a month with upgrades and expiries give each day its billable total and per-customer figures', async () => {
+    const noon = (day: number) => new Date(Date.UTC(2026, 2, day, 12));
+    api().clock.set(noon(2)); // every trial of this test ends on 2026-03-16 12:00
     const msp = await api().makeMsp();
     const other = await api().makeMsp();
     await other.addCustomer({ users: 2 }).then((c) => c.makePaid(2));
-    // START is 2026-03-02 12:00 UTC; every trial ends on 2026-03-16 12:00.
     const a = await msp.addCustomer({ users: 2 });
     const b = await msp.addCustomer({ users: 5 });
     const c = await msp.addCustomer({ users: 4 });
-    const noon = (day: number) => new Date(Date.UTC(2026, 2, day, 12));
     for (let day = 2; day <= 31; day++) {
       api().clock.set(noon(day));
       if (day === 10) await b.makePaid(4);

@@ -1,7 +1,7 @@
 import { isPublicAddress } from '../src/services/webhooks/webhook-url';
 import { describeEachEngine, TestApi } from './support/harness';
 import { ENGINES } from './support/engines';
-import { CREATE_ENDPOINT, Receiver } from './support/webhooks';
+import { CREATE_ENDPOINT, Receiver, settleDeliveries } from './support/webhooks';
 
 test('public and non-public addresses', () => {
   for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(address)).toBe(true);
@@ -21,6 +21,9 @@ describe.each(ENGINES)('webhook URLs in production mode [%s]', (engine) => {
       settings: { allowInsecureWebhooks: false, webhookResolve: async (host) => dns.get(host) ?? Promise.reject(new Error('ENOTFOUND')) },
     });
     receiver = await Receiver.start();
+  });
+  afterEach(async () => {
+    await settleDeliveries(api.db);
   });
   afterAll(async () => {
     await receiver.close();

@@ -113,3 +113,11 @@ export async function gqlOk<T = any>(app: FastifyInstance, key: string, query: s
 export const CREATE_ENDPOINT = `mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { webhookEndpoint { id url events } secret userErrors { field code message } }
 }`;
+
+/**
+ * Gives up every delivery still pending, so a test's leftovers (a receiver that is closed now)
+ * are not attempted by the next test's `deliverDue()`: tests stay independent of their order.
+ */
+export async function settleDeliveries(db: Database): Promise<void> {
+  await db.dataSource.query(`UPDATE webhook_deliveries SET status = 'FAILED', next_attempt_at = NULL WHERE status = 'PENDING'`);
+}
