@@ -7,7 +7,12 @@ import { MailOutboxEntity } from './mail-outbox.entity';
 import { MonitoredUserEntity } from './monitored-user.entity';
 import { MspRollupEntity } from './msp-rollup.entity';
 import { SupportRequestEntity } from './support-request.entity';
-import { TrialNoticeEntity, UsageSnapshotEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entities';
+import { TrialNoticeEntity } from './trial-notice.entity';
+import { UsageSnapshotEntity } from './usage-snapshot.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import { WebhookEventEntity } from './webhook-event.entity';
 
 export {
   AccountEntity,
@@ -26,7 +31,7 @@ export {
   WebhookEndpointEntity,
   WebhookEventEntity,
 };
-export { WebhookDeliveryStatus } from './webhook.entities';
+export { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export * from './enums';
 
 export const entities = [

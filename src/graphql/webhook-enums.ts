@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { WebhookDeliveryStatus } from '../entities/webhook.entities';
+import { WebhookDeliveryStatus } from '../entities';
 import { WebhookEventType } from '../services/webhooks/webhook-event-type';
 
 export { WebhookDeliveryStatus, WebhookEventType };

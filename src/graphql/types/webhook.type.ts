@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from '../../entities/webhook.entities';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
 import { toGlobalId } from '../../services/global-id';
 import { CountedPage } from '../../services/webhooks/webhook-endpoint.service';
 import { EventPage } from '../../services/webhooks/webhook-event.service';

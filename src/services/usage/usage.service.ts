@@ -1,6 +1,5 @@
 import { Database } from '../../database/data-source';
-import { AccountEntity, AccountKind } from '../../entities';
-import { UsageSnapshotEntity } from '../../entities/webhook.entities';
+import { AccountEntity, AccountKind, UsageSnapshotEntity } from '../../entities';
 import { AuditAction, AuditService } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { AppError } from '../errors';

@@ -1,6 +1,5 @@
 import { Database } from '../../database/data-source';
-import { AccountEntity, AccountKind } from '../../entities';
-import { TrialNoticeEntity } from '../../entities/webhook.entities';
+import { AccountEntity, AccountKind, TrialNoticeEntity } from '../../entities';
 import { Clock, DAY_MS } from '../clock';
 import { RollupService } from '../subscription/rollup.service';
 import { SqlFragment, trialEndedBetween, trialEndedBetweenSql } from '../subscription/subscription-rule';

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { LookupFunction, isIP } from 'node:net';
 import { In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities/webhook.entities';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
 import { Clock } from '../clock';
 import { signatureHeader } from './webhook-signature';
 import { UrlPolicy, checkWebhookUrl } from './webhook-url';

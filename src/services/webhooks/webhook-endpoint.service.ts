@@ -1,6 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities/webhook.entities';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
 import { AuditAction, AuditService } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';

@@ -1,7 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, MonitoredUserEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
-import { WebhookAttemptEntity } from '../../entities/webhook.entities';
+import { AccountEntity, MonitoredUserEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
 import { Clock, DAY_MS } from '../clock';
 import { toGlobalId } from '../global-id';
 import { Page, PageArgs, encodeCursor, readKeysetRows, resolvePage, toPage, cursorValues } from '../pagination';
