@@ -5,6 +5,7 @@ import { ensureDemo } from './demo/demo-key';
 import { buildApp } from './http/app';
 import { createLogger } from './http/logger';
 import { startPeriodicJobs } from './jobs/periodic-jobs';
+import { startWebhookWorker } from './jobs/webhook-worker';
 import { createServices } from './services';
 import { systemClock } from './services/clock';
 import { join } from 'node:path';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     auditRetentionDays: config.auditRetentionDays,
+    allowInsecureWebhooks: config.allowInsecureWebhooks,
+    webhookRetryBaseMs: config.webhookRetryBaseMs,
     mailLog: log,
   });
   const demo = config.databaseUrl ? null : await ensureDemo(services, config.dataDir);
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
   if (demo) process.stdout.write(`Demo MSP API key: ${demo.apiKey}\n`);
 
   const stopPeriodicJobs = startPeriodicJobs(services, log);
+  const stopWebhookWorker = startWebhookWorker(services, log);
 
   // SIGTERM: stop listening (new connections are refused), let the requests in flight finish
   // (each is bounded by REQUEST_TIMEOUT_MS), deliver mail under way, close the pool, exit 0.
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down');
     stopPeriodicJobs();
+    stopWebhookWorker();
     const force = setTimeout(() => {
       log.error({ graceMs: config.requestTimeoutMs + 5000 }, 'requests still in flight after the grace period; exiting');
       process.exit(1);
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => services.mail.idle())
+      .then(() => services.webhookDelivery.idle())
       .then(() => db.close())
       .then(
         () => {

@@ -37,8 +37,10 @@ describeEachEngine('comparison keys migration', (api) => {
     for (let i = 0; i < 5; i++) c.push(await msp.addCustomer());
     for (const identity of ['u1', 'u2', 'u3']) await c[1].registerUser(identity);
 
-    // Back to the schema before the migration, with rows as the previous rule keyed them.
-    await api().db.exclusive(() => dataSource.undoLastMigration());
+    // Back to the schema before the migration (undoing the later ones first), with rows as the
+    // previous rule keyed them.
+    const later = dataSource.migrations.length - 1 - dataSource.migrations.findIndex((m) => (m.name ?? m.constructor.name) === 'ComparisonKeys1764417600000');
+    for (let i = 0; i <= later; i++) await api().db.exclusive(() => dataSource.undoLastMigration());
     expect(await dataSource.showMigrations()).toBe(true);
     const seed = async (customer: TestCustomer, name: string, email: string) =>
       query('UPDATE accounts SET name = ?, name_normalized = ?, name_key = ?, admin_email = ?, admin_email_key = ? WHERE id = ?', [
@@ -72,7 +74,7 @@ describeEachEngine('comparison keys migration', (api) => {
     let warnings: unknown[];
     try {
       const applied = await api().db.exclusive(() => dataSource.runMigrations());
-      expect(applied.map((m) => m.name)).toEqual(['ComparisonKeys1764417600000']);
+      expect(applied.map((m) => m.name)[0]).toEqual('ComparisonKeys1764417600000');
     } finally {
       warnings = log.mock.calls.filter(([level]) => level === 'warn').map(([, message]) => message);
       log.mockRestore();

@@ -16,8 +16,8 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        // The API's DateTime is an RFC 3339 string on the wire (its @specifiedBy says so).
-        scalars: { DateTime: 'string' },
+        // DateTime is an RFC 3339 string on the wire (its @specifiedBy says so); Date a YYYY-MM-DD string.
+        scalars: { DateTime: 'string', Date: 'string' },
         strictScalars: true,
         useTypeImports: true,
         enumsAsTypes: true,

@@ -31,6 +31,10 @@ export interface Config {
   limits: LimitSettings;
   /** Browser origins allowed to call the API (CORS); empty: no CORS headers at all. */
   corsOrigins: string[];
+  /** ALLOW_INSECURE_WEBHOOKS: http:// and loopback/private webhook URLs (development, tests); refused in production. */
+  allowInsecureWebhooks: boolean;
+  /** WEBHOOK_RETRY_BASE_MS: delay before a failed webhook's first retry, doubling after. */
+  webhookRetryBaseMs: number;
 }
 
 /** What one request may cost and what each API key may spend (README: Limits and errors). */
@@ -153,12 +157,17 @@ export function loadConfig(env: Env = process.env): Config {
   } else if (accessTokenSecret.length < 32) {
     throw new ConfigError('ACCESS_TOKEN_SECRET must be at least 32 characters');
   }
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  const allowInsecureWebhooks = boolean(env, 'ALLOW_INSECURE_WEBHOOKS', false);
+  if (production && allowInsecureWebhooks) {
+    throw new ConfigError('ALLOW_INSECURE_WEBHOOKS must not be true in production (webhooks would reach private addresses)');
+  }
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl: url,
     dataDir,
-    production: (env.NODE_ENV ?? 'development') === 'production',
+    production,
     trialLengthDays: integer(env, 'TRIAL_LENGTH_DAYS', 14, 1, 365),
     appUrl: (env.APP_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     accessTokenSecret,
@@ -181,5 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: redisUrl(env),
     },
     corsOrigins: corsOrigins(env),
+    allowInsecureWebhooks,
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 1, 3_600_000),
   };
 }

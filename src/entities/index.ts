@@ -7,6 +7,12 @@ import { MailOutboxEntity } from './mail-outbox.entity';
 import { MonitoredUserEntity } from './monitored-user.entity';
 import { MspRollupEntity } from './msp-rollup.entity';
 import { SupportRequestEntity } from './support-request.entity';
+import { TrialNoticeEntity } from './trial-notice.entity';
+import { UsageSnapshotEntity } from './usage-snapshot.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import { WebhookEventEntity } from './webhook-event.entity';
 
 export {
   AccountEntity,
@@ -18,7 +24,14 @@ export {
   MonitoredUserEntity,
   MspRollupEntity,
   SupportRequestEntity,
+  TrialNoticeEntity,
+  UsageSnapshotEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookEventEntity,
 };
+export { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export * from './enums';
 
 export const entities = [
@@ -31,4 +44,10 @@ export const entities = [
   EmailVerificationEntity,
   MailOutboxEntity,
   AuditEventEntity,
+  WebhookEndpointEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  TrialNoticeEntity,
+  UsageSnapshotEntity,
 ];

@@ -89,6 +89,12 @@ registerEnumType(UserErrorCode, {
     INVALID_ROLE: { description: 'An MSP can create MSP_ADMIN and MSP_READ keys only.' },
     ALREADY_REVOKED: { description: 'The key is already revoked.' },
     NOTHING_TO_UPDATE: { description: 'The input changes nothing: pass at least one field to change.' },
+    INVALID_URL: {
+      description:
+        'The webhook URL is not an absolute https:// URL of at most 2,000 characters without credentials, or its host does not resolve, or resolves to a private, loopback or link-local address.',
+    },
+    INVALID_EVENTS: { description: 'The list of webhook event types is empty or names WEBHOOK_TEST (every endpoint receives its test events).' },
+    WEBHOOK_ENDPOINT_LIMIT: { description: 'The MSP already has the most webhook endpoints allowed (10); delete one first.' },
   },
 });
 
@@ -136,5 +142,12 @@ registerEnumType(AuditAction, {
     VERIFICATION_EMAIL_SENT: { description: 'A verification email went to an admin email address.' },
     ADMIN_EMAIL_VERIFIED: { description: 'An admin followed the verification link.' },
     AUTHORIZATION_REFUSED: { description: "An authenticated caller tried something its key's role may not do." },
+    WEBHOOK_ENDPOINT_CREATED: { description: 'A webhook endpoint was created.' },
+    WEBHOOK_ENDPOINT_UPDATED: { description: "A webhook endpoint's URL or events were changed." },
+    WEBHOOK_ENDPOINT_DELETED: { description: 'A webhook endpoint was deleted.' },
+    WEBHOOK_SECRET_ROTATED: { description: "A webhook endpoint's signing secret was replaced (the old one signs for 24 more hours)." },
+    WEBHOOK_TEST_SENT: { description: 'A test event was queued for a webhook endpoint.' },
+    WEBHOOK_REDELIVERED: { description: 'A webhook delivery was queued again.' },
+    USAGE_SNAPSHOT_RECORDED: { description: "Staff recorded today's usage snapshot on demand." },
   },
 });

@@ -36,6 +36,28 @@ export const PERIODIC_JOBS: readonly PeriodicJob[] = [
     run: (services) => services.audit.purgeExpired(),
     done: (log, count, services) => log.info({ purged: count, retentionDays: services.settings.auditRetentionDays }, 'audit retention pass done'),
   },
+  {
+    // trial.expiring / trial.expired webhook events; the database claim makes one instance emit each.
+    name: 'trial notices',
+    failed: 'trial notice pass failed',
+    run: (services) => services.trialNotices.run(),
+    done: (log, count) => log.debug({ emitted: count }, 'trial notice pass done'),
+  },
+  {
+    // Today's usage snapshot of each customer that has none yet.
+    name: 'usage snapshots',
+    failed: 'usage snapshot pass failed',
+    run: (services) => services.usage.recordSnapshots(),
+    done: (log, count) => {
+      if (count > 0) log.info({ snapshots: count }, 'usage snapshots recorded');
+    },
+  },
+  {
+    name: 'webhook event retention',
+    failed: 'webhook event retention pass failed',
+    run: (services) => services.webhookEvents.purgeExpired(),
+    done: (log, count) => log.debug({ purged: count }, 'webhook event retention pass done'),
+  },
 ];
 
 /** Runs every periodic job each interval (first after one interval); returns what stops them. */

@@ -9,6 +9,8 @@ import { MspResolver } from './msp.resolver';
 import { NodeResolver } from './node.resolver';
 import { StaffOperationsResolver } from './staff-operations.resolver';
 import { SupportRequestResolver } from './support-request.resolver';
+import { UsageResolver } from './usage.resolver';
+import { MspWebhookResolver, WebhookResolver } from './webhook.resolver';
 
 export const resolvers = [
   MspResolver,
@@ -22,4 +24,7 @@ export const resolvers = [
   AccessResolver,
   ApiKeyResolver,
   AuditResolver,
+  MspWebhookResolver,
+  WebhookResolver,
+  UsageResolver,
 ] as const;

@@ -7,6 +7,7 @@ import { CustomerAccount } from '../graphql/types/customer-account.type';
 import { MonitoredUser } from '../graphql/types/monitored-user.type';
 import { Msp } from '../graphql/types/msp.type';
 import { Node } from '../graphql/types/node.type';
+import { WebhookEndpoint } from '../graphql/types/webhook.type';
 import { fromGlobalId } from '../services/global-id';
 import { AppError } from '../services/errors';
 import { READERS } from './roles';
@@ -62,6 +63,14 @@ export class NodeResolver {
         const event = await context.services.audit.findVisible(principalOf(context), Number(parsed.key));
         return event ? new AuditEvent(event) : null;
       }
+      case 'WebhookEndpoint': {
+        const endpoint = await context.services.webhookEndpoints.findVisible(principalOf(context), Number(parsed.key));
+        return endpoint ? new WebhookEndpoint(endpoint) : null;
+      }
+      // Deliveries and events are reached through their endpoint and `Msp.events`.
+      case 'WebhookDelivery':
+      case 'WebhookEvent':
+        return null;
     }
   }
 }

@@ -1,7 +1,7 @@
 /** The node types a global id can name. */
-export type NodeType = 'Msp' | 'CustomerAccount' | 'MonitoredUser' | 'SupportRequest' | 'ApiKey' | 'AuditEvent';
+export type NodeType = 'Msp' | 'CustomerAccount' | 'MonitoredUser' | 'SupportRequest' | 'ApiKey' | 'AuditEvent' | 'WebhookEndpoint' | 'WebhookDelivery' | 'WebhookEvent';
 
-const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(['Msp', 'CustomerAccount', 'MonitoredUser', 'SupportRequest', 'ApiKey', 'AuditEvent']);
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(['Msp', 'CustomerAccount', 'MonitoredUser', 'SupportRequest', 'ApiKey', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery', 'WebhookEvent']);
 
 /** Opaque to clients: base64url of "<type>:<public key>" (account number, or row id). */
 export function toGlobalId(type: NodeType, key: string | number): string {

@@ -4,7 +4,7 @@ import { statementCounter } from '../../src/database/statement-counter';
 import { AccountEntity, ApiKeyRole } from '../../src/entities';
 import { BODY_LIMIT_DEFAULT, LimitSettings } from '../../src/config/config';
 import { buildApp } from '../../src/http/app';
-import { Services, createServices } from '../../src/services';
+import { ServiceSettings, Services, createServices } from '../../src/services';
 import { ManualClock } from '../../src/services/clock';
 import { toGlobalId } from '../../src/services/global-id';
 import { Principal } from '../../src/services/principal';
@@ -18,6 +18,8 @@ export const TEST_SETTINGS = {
   appUrl: 'http://app.test',
   accessTokenSecret: 'test-access-token-secret-of-32-characters-at-least',
   auditRetentionDays: 365,
+  /** Receivers in tests listen on loopback over http. */
+  allowInsecureWebhooks: true,
 };
 
 export interface GqlResponse<T = any> {
@@ -36,6 +38,7 @@ export interface StartOptions {
   limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
   poolSize?: number;
   corsOrigins?: string[];
+  settings?: Partial<ServiceSettings>;
 }
 
 export interface DeliveredMail {
@@ -105,7 +108,7 @@ export class TestApi {
       },
       warn: () => undefined,
     };
-    const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog });
+    const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog, ...options.settings });
     const app = await buildApp({
       services,
       production: options.production ?? false,

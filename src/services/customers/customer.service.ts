@@ -12,6 +12,8 @@ import { Outcome, UserError, UserErrorCode, UserErrorsAbort, failure, runOutcome
 import { EXTERNAL_ID_MAX, IDEMPOTENCY_KEY_MAX, checkEmail, checkOrganizationName, checkToken, isUserError } from '../text/text-rules';
 import { Principal, tenantOf, requireMspId } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
+import { WebhookEventService, customerData } from '../webhooks/webhook-event.service';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
 
 export const IDEMPOTENCY_TTL_MS = DAY_MS;
 
@@ -31,6 +33,7 @@ export class CustomerService {
     private readonly audit: AuditService,
     private readonly verification: EmailVerificationService,
     private readonly trialLengthDays: number,
+    private readonly events: WebhookEventService,
   ) {}
 
   /**
@@ -105,6 +108,7 @@ export class CustomerService {
           details: { organizationName: customer.name, externalId: customer.externalId },
         });
         await this.verification.issue(manager, principal, customer);
+        await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
         return customer;
       });
 

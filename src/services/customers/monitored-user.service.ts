@@ -20,6 +20,8 @@ import {
   rankedUsersSql,
   subscriptionState,
 } from '../subscription/subscription-rule';
+import { WebhookEventService, customerData, monitoredUserData } from '../webhooks/webhook-event.service';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
 
 export interface RegisterMonitoredUserInput {
   customerId: string;
@@ -58,6 +60,7 @@ export class MonitoredUserService {
     private readonly rollups: RollupService,
     private readonly audit: AuditService,
     private readonly customers: CustomerService,
+    private readonly events: WebhookEventService,
   ) {}
 
   /**
@@ -128,6 +131,7 @@ export class MonitoredUserService {
           target: toGlobalId('MonitoredUser', user.id),
           details: { customer: toGlobalId('CustomerAccount', fresh.accountNumber), seenAgain: false },
         });
+        await this.events.emit(manager, mspId, WebhookEventType.MONITORED_USER_REGISTERED, { customer: customerData(fresh, now), monitoredUser: monitoredUserData(user) });
         return user;
       }),
     );
@@ -157,6 +161,7 @@ export class MonitoredUserService {
           target: toGlobalId('MonitoredUser', user.id),
           details: { customer: toGlobalId('CustomerAccount', customer.accountNumber), identity: user.identity },
         });
+        await this.events.emit(manager, found.mspId, WebhookEventType.MONITORED_USER_REMOVED, { customer: customerData(customer, this.clock.now()), monitoredUser: monitoredUserData(user) });
         return user;
       }),
     );

@@ -12,6 +12,8 @@ import { Principal, isStaff } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import { subscriptionState } from '../subscription/subscription-rule';
 import { checkReason, isUserError } from '../text/text-rules';
+import { WebhookEventService, customerData } from '../webhooks/webhook-event.service';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
 
 /** How far ahead staff may set a trial's end. */
 export const TRIAL_END_MAX_DAYS = 365;
@@ -59,6 +61,7 @@ export class StaffOperationsService {
     readonly rollups: RollupService,
     readonly audit: AuditService,
     readonly customers: CustomerService,
+    readonly events: WebhookEventService,
   ) {}
 
   /**
@@ -77,6 +80,7 @@ export class StaffOperationsService {
         from: subscriptionState(customer, this.clock.now()),
         licensedSeats: input.licensedSeats,
       });
+      await this.events.emit(m, after.mspId, WebhookEventType.SUBSCRIPTION_UPGRADED, { customer: customerData(after, this.clock.now()), previousState: subscriptionState(customer, this.clock.now()) });
       return after;
     });
   }
@@ -114,6 +118,7 @@ export class StaffOperationsService {
         from: customer.trialEndsAt?.toISOString() ?? null,
         trialEndsAt: end.toISOString(),
       });
+      if (end.getTime() > (customer.trialEndsAt?.getTime() ?? 0)) await this.events.emit(m, after.mspId, WebhookEventType.TRIAL_EXTENDED, { customer: customerData(after, this.clock.now()), previousTrialEndsAt: customer.trialEndsAt?.toISOString() ?? null });
       return after;
     });
   }
@@ -134,6 +139,7 @@ export class StaffOperationsService {
       const removal = { removedAt: this.clock.now(), removalReason: reason, nameKey: null, externalIdKey: null };
       const after = await this.change(m, customer, asOf, removal, 'leave');
       await this.record(m, actor, AuditAction.CUSTOMER_REMOVED, after, { reason });
+      await this.events.emit(m, after.mspId, WebhookEventType.CUSTOMER_REMOVED, { customer: customerData(after, this.clock.now()), reason });
       return after;
     }, { removed: 'refuse' });
   }

@@ -14,6 +14,8 @@ import { StaffOperationsService } from './staff-operations.service';
 import { alreadyPaid, customerNotFound, notATrial, seatsError } from '../user-errors';
 import { SupportRequestView } from './support-request-list.service';
 import { checkNote } from '../text/text-rules';
+import { WebhookEventService, customerData } from '../webhooks/webhook-event.service';
+import { WebhookEventType } from '../webhooks/webhook-event-type';
 
 export const EXTENSION_DAYS_MAX = 90;
 const DEFAULT_REMOVAL_REASON = 'Requested by the MSP';
@@ -69,6 +71,7 @@ export class SupportRequestService {
     readonly staffOperations: StaffOperationsService,
     readonly customers: CustomerService,
     private readonly rollups: RollupService,
+    private readonly events: WebhookEventService,
   ) {}
 
   /**
@@ -248,6 +251,7 @@ export class SupportRequestService {
           target: toGlobalId('SupportRequest', found.id),
           details: { kind: found.kind, customer: customer ? toGlobalId('CustomerAccount', customer.accountNumber) : null },
         });
+        await this.events.emit(manager, found.mspId, WebhookEventType.SUPPORT_REQUEST_RESOLVED, { supportRequest: { id: toGlobalId('SupportRequest', found.id), kind: found.kind, status, resolution: note }, customer: customer && customerData(customer, now) });
         return { request: Object.assign(found, closed), customer };
       }),
     );

@@ -158,6 +158,8 @@ export type UserErrorCode =
   | 'INVALID_DISPLAY_NAME'
   /** Not a valid email address of at most 254 characters. */
   | 'INVALID_EMAIL'
+  /** The list of webhook event types is empty or names WEBHOOK_TEST (every endpoint receives its test events). */
+  | 'INVALID_EVENTS'
   /** The external id is empty, longer than 100 characters, or has control characters. */
   | 'INVALID_EXTERNAL_ID'
   /** The idempotency key is empty, longer than 100 characters, or has control characters. */
@@ -178,6 +180,8 @@ export type UserErrorCode =
   | 'INVALID_TOKEN'
   /** The trial end is not a usable date. */
   | 'INVALID_TRIAL_END'
+  /** The webhook URL is not an absolute https:// URL of at most 2,000 characters without credentials, or its host does not resolve, or resolves to a private, loopback or link-local address. */
+  | 'INVALID_URL'
   /** The input changes nothing: pass at least one field to change. */
   | 'NOTHING_TO_UPDATE'
   /** The operation needs a trial (active or expired); the customer is paid. */
@@ -197,7 +201,9 @@ export type UserErrorCode =
   /** Removing a paid customer needs a reason. */
   | 'REASON_REQUIRED'
   /** The support request was already approved or rejected. */
-  | 'REQUEST_NOT_OPEN';
+  | 'REQUEST_NOT_OPEN'
+  /** The MSP already has the most webhook endpoints allowed (10); delete one first. */
+  | 'WEBHOOK_ENDPOINT_LIMIT';
 
 export type MspHeaderFieldsFragment = { id: string, name: string, accountNumber: string, billableMonitoredUsers: number, customerCounts: { paid: number, activeTrials: number, expiredTrials: number, total: number } };
 
