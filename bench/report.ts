@@ -36,7 +36,7 @@ export interface Report {
   explained: ExplainedStatement[];
   addCustomerStatements: string[];
   coldStartsMs: number[];
-  soak: { afterWarmup: number; after: number; samples: number[]; seconds: number };
+  soak: { afterWarmup: number; after: number; samples: number[]; seconds: number; warmupSeconds: number };
   profile: ProfileSummary;
   profileRun: Measurement;
   profileFile: string;
@@ -153,7 +153,7 @@ export function writeReport(report: Report, file: string): string {
     row(['---', '---', '---']),
     ...targets(report).map((t) => row([t.name, t.figure, t.met === null ? '–' : t.met ? 'yes' : '**no**'])),
     '',
-    `Soak RSS every 5 s (MB): ${report.soak.samples.map(f0).join(', ')}.`,
+    `Soak: a fresh server, warmed up with the dashboard (large MSP, first: 50) for ${report.soak.warmupSeconds} s, then ${report.soak.seconds} s more; RSS every 5 s (MB): ${report.soak.samples.map(f0).join(', ')}.`,
     '',
     '## Statements of one dashboard request, with their plans',
     '',

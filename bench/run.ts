@@ -328,9 +328,10 @@ async function main(): Promise<void> {
     (s) => s.id === 'dashboard-large-50',
   )!;
   const soakServer = await ServerProcess.start(projectOptions('soak'));
-  const soak = { afterWarmup: 0, after: 0, samples: [] as number[], seconds: settings.soakSeconds };
+  const soak = { afterWarmup: 0, after: 0, samples: [] as number[], seconds: settings.soakSeconds, warmupSeconds: settings.seconds };
   try {
-    await measure(soakServer, soakScenario, keys.large, Math.max(5, settings.warmupSeconds));
+    // A warm-up as long as a measurement, so the heap has reached its working size.
+    await measure(soakServer, soakScenario, keys.large, settings.seconds);
     soak.afterWarmup = soakServer.rssMb();
     const sampler = setInterval(() => soak.samples.push(soakServer.rssMb()), 5000);
     await measure(soakServer, soakScenario, keys.large, settings.soakSeconds);
