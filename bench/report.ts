@@ -36,7 +36,9 @@ export interface Report {
   explained: ExplainedStatement[];
   addCustomerStatements: string[];
   coldStartsMs: number[];
-  soak: { afterWarmup: number; after: number; samples: number[]; seconds: number; warmupSeconds: number };
+  /** The server's own `startupMs` log figure: configuration loaded to listening. */
+  serverStartupMs: number[];
+  soak: { afterWarmup: number; after: number; heapAfterWarmup: number; heapAfter: number; samples: number[]; seconds: number; warmupSeconds: number };
   profile: ProfileSummary;
   profileRun: Measurement;
   profileFile: string;
@@ -153,7 +155,9 @@ export function writeReport(report: Report, file: string): string {
     row(['---', '---', '---']),
     ...targets(report).map((t) => row([t.name, t.figure, t.met === null ? '–' : t.met ? 'yes' : '**no**'])),
     '',
-    `Soak: a fresh server, warmed up with the dashboard (large MSP, first: 50) for ${report.soak.warmupSeconds} s, then ${report.soak.seconds} s more; RSS every 5 s (MB): ${report.soak.samples.map(f0).join(', ')}.`,
+    `Soak: a fresh server, warmed up with the dashboard (large MSP, first: 50) for ${report.soak.warmupSeconds} s, then ${report.soak.seconds} s more; RSS every 5 s (MB): ${report.soak.samples.map(f0).join(', ')}. Heap in use after a forced full garbage collection: ${f1(report.soak.heapAfterWarmup)} MB after the warm-up, ${f1(report.soak.heapAfter)} MB after the soak (RSS also moves with the heap's reserved size, which is not a leak; retained heap is).`,
+    '',
+    `Cold start: spawn to the first answered dashboard request, ${report.coldStartsMs.map(f0).join(', ')} ms; of which the server's own \`startupMs\` (configuration loaded to listening, database open and migration check included): ${report.serverStartupMs.map(f0).join(', ')} ms. The rest is Node's start and module loading, and the first request.`,
     '',
     '## Statements of one dashboard request, with their plans',
     '',
@@ -180,7 +184,7 @@ export function writeReport(report: Report, file: string): string {
     '',
     '## Where the time goes',
     '',
-    `V8's CPU profile of the server (the sampler \`--cpu-prof\` uses, 1 ms interval) over one ${s.profileSeconds}-s dashboard run (large MSP, first: 50, ${f0(report.profileRun.rps)} req/s) on a warmed-up server, started and stopped around that run only: ${f0(report.profile.busyMs)} ms busy, ${f0(report.profile.idleMs)} ms idle. Self time:`,
+    `V8's CPU profile of the server (the sampler \`--cpu-prof\` uses, 1 ms interval) over one ${s.profileSeconds}-s dashboard run (large MSP, first: 50, ${f0(report.profileRun.rps)} req/s) on a warmed-up server, started and stopped around that run only: ${f0(report.profile.busyMs)} ms busy, ${f0(report.profile.idleMs)} ms idle. The profiler samples the main thread's stack every 1 ms of wall time, so on a busy machine time the thread spent preempted inside a system call (a socket write) is counted there. Node's own code and native calls are billed, in rows of their own, to the package that called them. Self time:`,
     '',
     row(['package or part', 'self ms', 'share of busy']),
     row(['---', '---:', '---:']),

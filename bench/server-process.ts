@@ -107,6 +107,11 @@ export class ServerProcess {
     return (await this.ask({ probe: 'capture', on }, 'captured')).statements as string[];
   }
 
+  /** Heap in use after a full garbage collection, in MB (the probe triggers it). */
+  async heapAfterGcMb(): Promise<number> {
+    return Number((await this.ask({ probe: 'heap' }, 'heap')).heapUsed) / 2 ** 20;
+  }
+
   /** Starts V8's CPU profiler in the server (see statement-probe.ts). */
   async startProfile(): Promise<void> {
     await this.ask({ probe: 'profile', on: true }, 'profiling');

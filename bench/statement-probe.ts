@@ -10,6 +10,7 @@
  *
  * The parent asks over the IPC channel: `{ probe: 'count' }` → `{ probe: 'count', total }`,
  * `{ probe: 'capture', on: boolean }` → `{ probe: 'captured', statements }`,
+ * `{ probe: 'heap' }` → `{ probe: 'heap', heapUsed, rss }` after a full garbage collection,
  * `{ probe: 'profile', on: true }` → `{ probe: 'profiling' }`,
  * `{ probe: 'profile', on: false, file }` → `{ probe: 'profiled', file }`.
  */
@@ -20,6 +21,8 @@ type Method = (this: unknown, ...args: unknown[]) => Command;
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 // Not in mysql2's package exports: reached by file name, the same module mysql2 itself loads.
 const BaseConnection = require(join(dirname(require.resolve('mysql2')), 'lib', 'base', 'connection.js')) as {
@@ -64,6 +67,13 @@ if (process.send) {
       session = null;
     }
     if (message?.probe === 'count') process.send!({ probe: 'count', total });
+    if (message?.probe === 'heap') {
+      // A full collection first, so what is left is what the process still holds (a leak stays).
+      setFlagsFromString('--expose-gc');
+      (runInNewContext('gc') as () => void)();
+      const { heapUsed, rss } = process.memoryUsage();
+      process.send!({ probe: 'heap', heapUsed, rss });
+    }
     if (message?.probe === 'capture') {
       const statements = captured ?? [];
       captured = message.on ? [] : null;
