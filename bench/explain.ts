@@ -15,6 +15,8 @@ export interface ExplainedStatement {
   /** Every table the plan reads is read through an index (or there is none to read). */
   indexed: boolean;
   readsMonitoredUsers: boolean;
+  /** The rows MariaDB expects to sort when the plan sorts (filesort) instead of reading in index order. */
+  sortsRows: number | null;
 }
 
 /** Rows judged by access type: a full scan (`ALL`) or an index walked end to end (`index`) is not an index use. */
@@ -33,7 +35,7 @@ export async function explainStatements(url: string, statements: string[]): Prom
     for (const sql of statements) {
       const readsMonitoredUsers = /\bmonitored_users\b/i.test(sql);
       if (!/^\s*(SELECT|UPDATE|DELETE|INSERT)\b/i.test(sql)) {
-        explained.push({ sql, plan: null, indexed: true, readsMonitoredUsers });
+        explained.push({ sql, plan: null, indexed: true, readsMonitoredUsers, sortsRows: null });
         continue;
       }
       const [rows] = await connection.query<RowDataPacket[]>(`EXPLAIN ${sql}`);
@@ -44,7 +46,9 @@ export async function explainStatements(url: string, statements: string[]): Prom
         rows: r.rows === null || r.rows === undefined ? null : Number(r.rows),
         extra: r.Extra ?? null,
       }));
-      explained.push({ sql, plan, indexed: plan.every(rowUsesIndex), readsMonitoredUsers });
+      const sorting = plan.filter((p) => /filesort/i.test(p.extra ?? ''));
+      const sortsRows = sorting.length > 0 ? sorting.reduce((a, p) => a + (p.rows ?? 0), 0) : null;
+      explained.push({ sql, plan, indexed: plan.every(rowUsesIndex), readsMonitoredUsers, sortsRows });
     }
     return explained;
   } finally {

@@ -226,6 +226,7 @@ async function main(): Promise<void> {
   const baseline = await ServerProcess.start({ kind: 'baseline', databaseUrl: settings.url, logFile: join(work, 'baseline.log') });
   const servers: Record<Target, ServerProcess> = { project, baseline };
   let explained: ExplainedStatement[] = [];
+  const otherPlans: Array<{ label: string; statements: ExplainedStatement[] }> = [];
   let addCustomerStatements: string[] = [];
   const results: ScenarioResult[] = [];
   try {
@@ -280,10 +281,16 @@ async function main(): Promise<void> {
     }
     log('the baseline answers the same data as the project for every read scenario');
 
-    // Every statement one dashboard request sends, with its plan.
-    await project.capture(true);
-    await post(project.url, keys.large, dashboardBody(50));
-    explained = await explainStatements(settings.url, await project.capture(false));
+    // Every statement one dashboard request sends, with its plan; the deep page's and search's too.
+    const planOf = async (key: string, body: unknown) => {
+      await project.capture(true);
+      await post(project.url, key, body);
+      return explainStatements(settings.url, await project.capture(false));
+    };
+    explained = await planOf(keys.large, dashboardBody(50));
+    for (const scenario of all.filter((s) => s.id === 'deep-page' || s.id === 'search')) {
+      otherPlans.push({ label: scenario.label, statements: await planOf(keys.large, JSON.parse(scenario.requests('project')[0].body!)) });
+    }
     await project.capture(true);
     const added = await post(project.url, keys.writer, JSON.parse(jsonBody('AddCustomer', ADD_CUSTOMER, {
       input: { adminEmail: `probe-${runId}@writes.bench.example`, organizationName: `Probe ${runId}` },
@@ -385,6 +392,7 @@ async function main(): Promise<void> {
     loadStart,
     results,
     explained,
+    otherPlans,
     addCustomerStatements,
     coldStartsMs: coldStarts,
     serverStartupMs,
