@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { createConnection, RowDataPacket } from 'mysql2/promise';
+import { bruteForceTotals, cleanWrites, mariadbVersion } from './bench-data';
+import { measure, sleep, summarize } from './measure';
 import { openDatabase } from '../src/database/data-source';
 import { ApiKeyRole } from '../src/entities';
 import { createServices } from '../src/services';
@@ -13,8 +13,8 @@ import { systemClock } from '../src/services/clock';
 import { explainStatements, ExplainedStatement } from './explain';
 import { summarizeProfile } from './profile-summary';
 import { Measurement, Report, ScenarioResult, writeReport } from './report';
-import { ensureSeed, SeededMsp, sizesFor } from './seed';
-import { ADD_CUSTOMER, DASHBOARD, jsonBody, KeyName, scenarios, Scenario, Target } from './scenarios';
+import { ensureSeed, sizesFor } from './seed';
+import { ADD_CUSTOMER, DASHBOARD, jsonBody, KeyName, scenarios, Target } from './scenarios';
 import { post, ServerProcess } from './server-process';
 
 /**
@@ -39,12 +39,6 @@ export const settings = {
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /**
  * Configuration only: a key budget far above what 32 connections spend in a window, and room for
@@ -61,107 +55,6 @@ interface Keys {
   large: string;
   small: string;
   writer: string;
-}
-
-async function measure(server: ServerProcess, scenario: Scenario, key: string, seconds: number): Promise<Measurement> {
-  const cpuBefore = server.cpuMs();
-  const statementsBefore = await server.statements();
-  const rssBefore = server.rssMb();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}`,
-    connections: settings.connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    requests: scenario.requests(server.kind),
-    timeout: 30,
-  });
-  // The server finishes the requests still in flight when autocannon stops, and work a response
-  // does not wait for (mail delivery): wait until it sends no more statements, then divide the
-  // CPU time and statements by the requests sent, all of which it has now served.
-  let statementsAfter = await server.statements();
-  for (let waited = 0; waited < 10_000; waited += 200) {
-    await sleep(200);
-    const now = await server.statements();
-    if (now === statementsAfter) break;
-    statementsAfter = now;
-  }
-  const requests = result.requests.total;
-  const sent = Math.max(1, result.requests.sent ?? requests);
-  const measurement: Measurement = {
-    rps: requests / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuMsPerRequest: (server.cpuMs() - cpuBefore) / sent,
-    statementsPerRequest: (statementsAfter - statementsBefore) / sent,
-    rssBefore,
-    rssAfter: server.rssMb(),
-    requests,
-    failed: result.non2xx + result.errors + result.timeouts,
-  };
-  if (measurement.failed > 0) log(`  ! ${measurement.failed} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return measurement;
-}
-
-function summarize(runs: Measurement[]): Measurement {
-  const pick = (f: (m: Measurement) => number) => median(runs.map(f));
-  return {
-    rps: pick((m) => m.rps),
-    p50: pick((m) => m.p50),
-    p99: pick((m) => m.p99),
-    cpuMsPerRequest: pick((m) => m.cpuMsPerRequest),
-    statementsPerRequest: pick((m) => m.statementsPerRequest),
-    rssBefore: runs[0].rssBefore,
-    rssAfter: runs[runs.length - 1].rssAfter,
-    requests: runs.reduce((a, m) => a + m.requests, 0),
-    failed: runs.reduce((a, m) => a + m.failed, 0),
-  };
-}
-
-/** Rows the write scenarios added: removed before and after, so every run sees the seeded data. */
-async function cleanWrites(url: string, writer: SeededMsp, rebuild: () => Promise<void>): Promise<void> {
-  const connection = await createConnection({ uri: url, timezone: 'Z' });
-  try {
-    // Seeded customers have 9-digit account numbers; the service gives new ones 8 digits.
-    await connection.query(
-      'DELETE u FROM monitored_users u JOIN accounts a ON a.id = u.account_id WHERE a.msp_id = ? AND CHAR_LENGTH(a.account_number) < 9',
-      [writer.id],
-    );
-    await connection.query("DELETE FROM accounts WHERE msp_id = ? AND kind = 'CUSTOMER' AND CHAR_LENGTH(account_number) < 9", [writer.id]);
-    // The seed writes none of these: every row is a benchmark run's.
-    for (const table of ['audit_events', 'mail_outbox', 'email_verifications', 'idempotency_keys']) await connection.query(`DELETE FROM \`${table}\``);
-  } finally {
-    await connection.end();
-  }
-  await rebuild();
-}
-
-async function mariadbVersion(url: string): Promise<string> {
-  const connection = await createConnection({ uri: url });
-  try {
-    const [rows] = await connection.query<RowDataPacket[]>('SELECT VERSION() AS v');
-    return String(rows[0].v);
-  } finally {
-    await connection.end();
-  }
-}
-
-/** The totals of an MSP by brute force over its customer rows, to check the API's before timing. */
-async function bruteForceTotals(url: string, mspId: number) {
-  const connection = await createConnection({ uri: url, timezone: 'Z' });
-  try {
-    const [[row]] = await connection.query<RowDataPacket[]>(
-      `SELECT SUM(plan = 'PAID') AS paid, SUM(plan = 'TRIAL' AND trial_ends_at > NOW(3)) AS active,
-              SUM(plan = 'TRIAL' AND (trial_ends_at <= NOW(3) OR trial_ends_at IS NULL)) AS expired,
-              SUM(IF(plan = 'PAID', user_count, 0)) AS paidUsers,
-              SUM(IF(plan = 'TRIAL' AND trial_ends_at > NOW(3), user_count, 0)) AS activeUsers,
-              SUM(IF(plan = 'TRIAL' AND (trial_ends_at <= NOW(3) OR trial_ends_at IS NULL), LEAST(user_count, 3), 0)) AS expiredUsers
-       FROM accounts WHERE msp_id = ? AND removed_at IS NULL`,
-      [mspId],
-    );
-    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
-  } finally {
-    await connection.end();
-  }
 }
 
 async function main(): Promise<void> {
@@ -313,13 +206,13 @@ async function main(): Promise<void> {
       // Repetitions are for the alternation with the baseline; a project-only scenario runs once.
       const repetitions = scenario.baseline ? settings.repetitions : 1;
       log(`${scenario.label}: warm-up ${settings.warmupSeconds} s each`);
-      for (const target of targets) await measure(servers[target], scenario, keys[scenario.key as KeyName], settings.warmupSeconds);
+      for (const target of targets) await measure(servers[target], scenario, keys[scenario.key as KeyName], settings.warmupSeconds, settings.connections);
       const runs: Record<Target, Measurement[]> = { project: [], baseline: [] };
       for (let rep = 0; rep < repetitions; rep++) {
         // ABBA order, so a drift of the machine over the run falls on both alike.
         const order = rep % 2 === 0 ? targets : [...targets].reverse();
         for (const target of order) {
-          const m = await measure(servers[target], scenario, keys[scenario.key as KeyName], settings.seconds);
+          const m = await measure(servers[target], scenario, keys[scenario.key as KeyName], settings.seconds, settings.connections);
           runs[target].push(m);
           log(`  ${target.padEnd(8)} rep ${rep + 1}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, ${m.cpuMsPerRequest.toFixed(2)} ms CPU/req, ${m.statementsPerRequest.toFixed(2)} SQL/req`);
         }
@@ -354,11 +247,11 @@ async function main(): Promise<void> {
   };
   try {
     // A warm-up as long as a measurement, so the heap has reached its working size.
-    await measure(soakServer, soakScenario, keys.large, settings.seconds);
+    await measure(soakServer, soakScenario, keys.large, settings.seconds, settings.connections);
     soak.afterWarmup = soakServer.rssMb();
     soak.heapAfterWarmup = await soakServer.heapAfterGcMb();
     const sampler = setInterval(() => soak.samples.push(soakServer.rssMb()), 5000);
-    await measure(soakServer, soakScenario, keys.large, settings.soakSeconds);
+    await measure(soakServer, soakScenario, keys.large, settings.soakSeconds, settings.connections);
     clearInterval(sampler);
     soak.after = soakServer.rssMb();
     soak.heapAfter = await soakServer.heapAfterGcMb();
@@ -372,9 +265,9 @@ async function main(): Promise<void> {
   const profileFile = join(work, 'dashboard.cpuprofile');
   let profileRun: Measurement;
   try {
-    await measure(profiled, soakScenario, keys.large, Math.max(5, settings.warmupSeconds));
+    await measure(profiled, soakScenario, keys.large, Math.max(5, settings.warmupSeconds), settings.connections);
     await profiled.startProfile();
-    profileRun = await measure(profiled, soakScenario, keys.large, settings.profileSeconds);
+    profileRun = await measure(profiled, soakScenario, keys.large, settings.profileSeconds, settings.connections);
     await profiled.stopProfile(profileFile);
   } finally {
     await profiled.stop();
