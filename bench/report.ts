@@ -99,7 +99,7 @@ function targets(report: Report): Target[] {
     const ratios = dashboards.map((r) => r.project.rps / r.baseline!.rps);
     list.push({
       name: 'Dashboard throughput ≥ 0.5 of the baseline (aim 0.8)',
-      figure: `${f2(head.project.rps / head.baseline.rps)} (large MSP, first: 50); ${f2(Math.min(...ratios))} to ${f2(Math.max(...ratios))} over the ${ratios.length} dashboard variants`,
+      figure: `${f2(head.project.rps / head.baseline.rps)} (large MSP, first: 50); ${f2(Math.min(...ratios))} to ${f2(Math.max(...ratios))} over the ${ratios.length} dashboard variants; by server CPU per request ${f2(head.baseline.cpuMsPerRequest / head.project.cpuMsPerRequest)}`,
       met: Math.min(...ratios) >= 0.5,
     });
   } else list.push({ name: 'Dashboard throughput ≥ 0.5 of the baseline', figure: 'not measured', met: null });
@@ -124,7 +124,7 @@ function targets(report: Report): Target[] {
   const add = byId.get('add-customer');
   list.push(
     add?.baseline
-      ? { name: 'addCustomer ≥ 0.5 of the baseline', figure: `${f2(add.project.rps / add.baseline.rps)} (${f1(add.project.statementsPerRequest)} vs ${f1(add.baseline.statementsPerRequest)} SQL statements per call)`, met: add.project.rps / add.baseline.rps >= 0.5 }
+      ? { name: 'addCustomer ≥ 0.5 of the baseline', figure: `${f2(add.project.rps / add.baseline.rps)}; by server CPU per request ${f2(add.baseline.cpuMsPerRequest / add.project.cpuMsPerRequest)} (${f1(add.project.statementsPerRequest)} vs ${f1(add.baseline.statementsPerRequest)} SQL statements per call)`, met: add.project.rps / add.baseline.rps >= 0.5 }
       : { name: 'addCustomer ≥ 0.5 of the baseline', figure: 'not measured', met: null },
   );
   const growth = report.soak.after / report.soak.afterWarmup - 1;
@@ -155,6 +155,8 @@ export function writeReport(report: Report, file: string): string {
     ...mainTable(report.results),
     '',
     '## Targets of issue 8',
+    '',
+    'Verdicts on throughput ratios, as the issue states them. "By server CPU per request" is the baseline\'s CPU time per request over the project\'s: the same ratio had each server a core of its own, and the steadier figure when the machine is shared.',
     '',
     row(['target', 'measured', 'met']),
     row(['---', '---', '---']),
