@@ -283,6 +283,7 @@ async function main(): Promise<void> {
     seed,
     mariadb: await mariadbVersion(settings.url),
     loadStart,
+    loadEnd: loadavg(),
     results,
     explained,
     otherPlans,
@@ -296,12 +297,22 @@ async function main(): Promise<void> {
     workDir: work,
     runtimeSeconds: (Date.now() - started) / 1000,
   };
+  // The raw figures, so the report can be rendered again (BENCH_RENDER) without a new run.
+  writeFileSync(join(work, 'report.json'), JSON.stringify(report));
   const text = writeReport(report, settings.results);
   process.stdout.write(text);
   log(`written to ${settings.results}; total ${(report.runtimeSeconds / 60).toFixed(1)} min`);
 }
 
-main().catch((error: unknown) => {
+/** BENCH_RENDER=<report.json of a run>: writes RESULTS.md again from a run's raw figures. */
+function render(file: string): void {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  report.date = new Date(report.date);
+  report.seed.seededAt = new Date(report.seed.seededAt);
+  process.stdout.write(writeReport(report, settings.results));
+}
+
+(env.BENCH_RENDER?.trim() ? Promise.resolve().then(() => render(env.BENCH_RENDER!.trim())) : main()).catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });
