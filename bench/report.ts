@@ -135,6 +135,25 @@ function targets(report: Report): Target[] {
   return list;
 }
 
+/**
+ * Dashboard variants where even the baseline loses most of its throughput against the same MSP's
+ * first: 10: the database, not the runtime, bounds them, and the ratio there says little.
+ */
+function databaseBoundNotes(report: Report): string[] {
+  const notes: string[] = [];
+  for (const r of report.results) {
+    if (!r.dashboard || !r.baseline || r.dashboard.first === 10) continue;
+    const small = report.results.find((o) => o.dashboard?.msp === r.dashboard!.msp && o.dashboard.first === 10);
+    if (!small?.baseline || r.baseline.rps >= 0.5 * small.baseline.rps) continue;
+    const sorted = report.explained.find((e) => e.sortsRows !== null);
+    notes.push(
+      `Note: for "${r.label}" the baseline itself falls to ${f2(r.baseline.rps / small.baseline.rps)} of its first: 10 throughput, with the same SQL: the database bounds both servers there (${sorted ? `the page query's plan sorts about ${sorted.sortsRows} rows, see below` : 'see the plans below'}), so that ratio (${f2(r.project.rps / r.baseline.rps)}) measures MariaDB, not the runtime; the CPU per request (${f1(r.project.cpuMsPerRequest / r.baseline.cpuMsPerRequest)}×) still does.`,
+      '',
+    );
+  }
+  return notes;
+}
+
 /** The whole report as Markdown; written to `file` and returned for stdout. */
 export function writeReport(report: Report, file: string): string {
   const s = report.settings;
@@ -163,6 +182,7 @@ export function writeReport(report: Report, file: string): string {
     row(['---', '---', '---']),
     ...targets(report).map((t) => row([t.name, t.figure, t.met === null ? '–' : t.met ? 'yes' : '**no**'])),
     '',
+    ...databaseBoundNotes(report),
     `Soak: a fresh server, warmed up with the dashboard (large MSP, first: 50) for ${report.soak.warmupSeconds} s, then ${report.soak.seconds} s more; RSS every 5 s (MB): ${report.soak.samples.map(f0).join(', ')}. Heap in use after a forced full garbage collection: ${f1(report.soak.heapAfterWarmup)} MB after the warm-up, ${f1(report.soak.heapAfter)} MB after the soak (RSS also moves with the heap's reserved size, which is not a leak; retained heap is).`,
     '',
     `Cold start: spawn to the first answered dashboard request, ${report.coldStartsMs.map(f0).join(', ')} ms; of which the server's own \`startupMs\` (configuration loaded to listening, database open and migration check included): ${report.serverStartupMs.map(f0).join(', ')} ms. The rest is Node's start and module loading, and the first request.`,
