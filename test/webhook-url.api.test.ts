@@ -1,11 +1,19 @@
-import { isPublicAddress } from '../src/services/webhooks/webhook-url';
+import { checkUrlSyntax, isPublicAddress } from '../src/services/webhooks/webhook-url';
 import { describeEachEngine, TestApi } from './support/harness';
 import { ENGINES } from './support/engines';
 import { CREATE_ENDPOINT, Receiver, settleDeliveries } from './support/webhooks';
 
+test('a URL with invisible characters is refused: the URL parser would drop them from the host', () => {
+  expect(checkUrlSyntax('https://ho\u200bok.example/', { allowInsecure: false })).toEqual({ ok: false, reason: expect.stringMatching(/invisible/) });
+  expect(checkUrlSyntax('https://hook.example/\u202e', { allowInsecure: false }).ok).toBe(false);
+  expect(checkUrlSyntax('https://hook.example/', { allowInsecure: false }).ok).toBe(true);
+});
+
 test('public and non-public addresses', () => {
   for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(address)).toBe(true);
-  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1', 'not-an-ip']) {
+  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1', 'not-an-ip',
+    // IPv6 forms that carry an IPv4 address (here loopback) or a deprecated local scope.
+    '::127.0.0.1', '::ffff:0:7f00:1', '2002:7f00:1::', '64:ff9b:1::7f00:1', '2001::1', 'fec0::1']) {
     expect(isPublicAddress(address)).toBe(false);
   }
 });

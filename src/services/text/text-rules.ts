@@ -20,6 +20,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  */
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/u;
 
+/** True when a text holds characters that show nothing or reorder what is shown (lookalike makers). */
+export const hasInvisibleCharacters = (text: string): boolean => INVISIBLE.test(text);
+
 /**
  * A surrogate standing alone: in `u` mode a proper pair reads as one astral code point, so only
  * an unpaired half matches. Such a string is not well-formed UTF-16 and has no UTF-8 form (SQLite

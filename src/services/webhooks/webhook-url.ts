@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { hasInvisibleCharacters } from '../text/text-rules';
 
 export const URL_MAX = 2000;
 
@@ -12,6 +13,9 @@ for (const [net, prefix] of [
 ] as const) blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  // Forms that carry an IPv4 address inside (which may be private) or are deprecated local
+  // scopes: IPv4-compatible, SIIT, local-use NAT64, Teredo, 6to4, site-local.
+  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b:1::', 48], ['2001::', 32], ['2002::', 16], ['fec0::', 10],
 ] as const) blocked.addSubnet(net, prefix, 'ipv6');
 
 /** Whether an IP address is one a webhook may reach in production (public unicast only). */
@@ -38,6 +42,9 @@ export type UrlCheck = { ok: true; url: URL; addresses: string[] | null } | { ok
 /** The syntax part of the rule: an absolute http(s) URL without credentials, https unless insecure is allowed. */
 export function checkUrlSyntax(raw: string, policy: UrlPolicy): { ok: true; url: URL } | { ok: false; reason: string } {
   if (raw.length > URL_MAX) return { ok: false, reason: `The URL must be at most ${URL_MAX} characters.` };
+  // The URL parser drops invisible characters from host names, so `ho\u200bok.example` would be
+  // stored as another host than the one shown: refused, as in emails and names.
+  if (hasInvisibleCharacters(raw)) return { ok: false, reason: 'The URL may not contain invisible or direction-changing characters.' };
   let url: URL;
   try {
     url = new URL(raw);
