@@ -57,6 +57,23 @@ describeEachEngine('text input', (api) => {
   const codes = (payload: { userErrors: Array<{ field: string[]; code: string }> }) => payload.userErrors.map((e) => `${e.field.join('.')}:${e.code}`);
   const availability = async (key: string, email: string) => (await api().ok(key, AVAILABILITY, { email })).checkAdminEmailAvailability;
 
+  describe('texts far past their limits', () => {
+    it('answer with the field\'s user error, whatever the length (no cap other than the body limit changes the shape)', async () => {
+      const msp = await api().makeMsp();
+      const long = 'x'.repeat(10_000);
+      const before = await api().rowCount('accounts');
+      expect(codes(await add(msp.key, long, `long-${tag()}@x.example`))).toEqual(['input.organizationName:INVALID_ORGANIZATION_NAME']);
+      expect(codes(await add(msp.key, `Long ${tag()}`, `${long}@x.example`))).toEqual(['input.adminEmail:INVALID_EMAIL']);
+      const customer = await msp.addCustomer();
+      const register = (await api().ok(msp.key, REGISTER, { input: { customerId: customer.id, identity: long } })).registerMonitoredUser;
+      expect(codes(register)).toEqual(['input.identity:INVALID_IDENTITY']);
+      // A malformed id of any length is an unknown id.
+      const unknown = (await api().ok(msp.key, REGISTER, { input: { customerId: long, identity: 'someone' } })).registerMonitoredUser;
+      expect(codes(unknown)).toEqual(['input.customerId:NOT_FOUND']);
+      expect(await api().rowCount('accounts')).toBe(before + 1);
+    });
+  });
+
   describe('one comparison form (NFKC, full case folding)', () => {
     it(`takes ${DOTTED_I}NFO@ and ${I_DOT}nfo@ for one address: EMAIL_TAKEN either way, and the availability check agrees`, async () => {
       const msp = await api().makeMsp();

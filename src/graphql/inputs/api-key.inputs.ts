@@ -1,14 +1,9 @@
-import { MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { ApiKeyRole } from '../enums';
-
-/** Transport limit only: the business rule (1 to 100 characters) answers as a user error. */
-const TRANSPORT_MAX = 1000;
 
 @InputType('CreateApiKeyInput', { description: 'A new API key for your MSP.' })
 export class CreateApiKeyInput {
   @Field({ description: 'A label for the key (1 to 100 characters, no control characters), e.g. where it is used.' })
-  @MaxLength(TRANSPORT_MAX)
   name: string;
 
   @Field(() => ApiKeyRole, { description: 'MSP_ADMIN (read and change your MSP) or MSP_READ (read it); other roles are refused (INVALID_ROLE).' })
@@ -18,6 +13,5 @@ export class CreateApiKeyInput {
 @InputType('RevokeApiKeyInput', { description: 'One of your MSP\'s API keys to revoke.' })
 export class RevokeApiKeyInput {
   @Field(() => ID, { description: 'The key (`ApiKey.id`).' })
-  @MaxLength(TRANSPORT_MAX)
   id: string;
 }

@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { CustomerOrderField, OrderDirection, SubscriptionState } from '../enums';
 import { ConnectionArgs } from './connection.args';
 
-/** Transport limit only: the business rules (254, 100, ...) answer as user errors in the payload. */
+/** A search term longer than this is BAD_USER_INPUT (mutation inputs have no such cap: past their rules they get user errors). */
 const TRANSPORT_MAX = 1000;
 
 @InputType('CustomerOrder', { description: 'How to sort a customer list. Both fields are required.' })
@@ -44,43 +44,35 @@ export class AddCustomerInput {
     description:
       "The primary administrator's email: unique across all accounts (use an alias you can receive mail at, e.g. acme@your-msp.com).",
   })
-  @MaxLength(TRANSPORT_MAX)
   adminEmail: string;
 
   @Field({ description: 'The label you will see on the dashboard: 1 to 100 characters, unique among your customers.' })
-  @MaxLength(TRANSPORT_MAX)
   organizationName: string;
 
   @Field(() => String, { nullable: true, description: 'Your own id for the customer (1 to 100 characters), unique among your customers.' })
-  @MaxLength(TRANSPORT_MAX)
   externalId?: string | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'Makes retries safe: the same key with the same input within 24 hours returns the first result instead of adding again.',
   })
-  @MaxLength(TRANSPORT_MAX)
   idempotencyKey?: string | null;
 }
 
 @InputType('RegisterMonitoredUserInput', { description: 'A user to monitor on a customer account.' })
 export class RegisterMonitoredUserInput {
   @Field(() => ID, { description: 'The customer account.' })
-  @MaxLength(TRANSPORT_MAX)
   customerId: string;
 
   @Field({ description: 'The login name (1 to 255 characters), unique within the account, compared case-insensitively.' })
-  @MaxLength(TRANSPORT_MAX)
   identity: string;
 
   @Field(() => String, { nullable: true, description: 'The name shown for the user (1 to 200 characters); defaults to the identity.' })
-  @MaxLength(TRANSPORT_MAX)
   displayName?: string | null;
 }
 
 @InputType('RemoveMonitoredUserInput', { description: 'A monitored user to remove from its customer account.' })
 export class RemoveMonitoredUserInput {
   @Field(() => ID, { description: 'The monitored user.' })
-  @MaxLength(TRANSPORT_MAX)
   id: string;
 }

@@ -1,14 +1,10 @@
-import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { WebhookDeliveryStatus, WebhookEventType } from '../webhook-enums';
-
-/** Transport limit only: the business rules answer as user errors. */
-const TRANSPORT_MAX = 4000;
 
 @InputType('CreateWebhookEndpointInput', { description: 'A new webhook endpoint for your MSP.' })
 export class CreateWebhookEndpointInput {
   @Field({ description: 'An https:// URL reaching a public address (at most 2,000 characters). Redirects are not followed.' })
-  @MaxLength(TRANSPORT_MAX)
   url: string;
 
   @Field(() => [WebhookEventType], { description: 'The event types to send (at least one; not WEBHOOK_TEST).' })
@@ -19,11 +15,9 @@ export class CreateWebhookEndpointInput {
 @InputType('UpdateWebhookEndpointInput', { description: 'Changes to a webhook endpoint: pass at least one of `url` and `events`.' })
 export class UpdateWebhookEndpointInput {
   @Field(() => ID, { description: 'The endpoint (`WebhookEndpoint.id`).' })
-  @MaxLength(TRANSPORT_MAX)
   id: string;
 
   @Field(() => String, { nullable: true, description: 'A new URL (same rules as on creation); omit to keep it.' })
-  @MaxLength(TRANSPORT_MAX)
   url?: string | null;
 
   @Field(() => [WebhookEventType], { nullable: true, description: 'The new list of event types (replaces the old one); omit to keep it.' })
@@ -34,14 +28,12 @@ export class UpdateWebhookEndpointInput {
 @InputType('WebhookEndpointIdInput', { description: 'One of your webhook endpoints.' })
 export class WebhookEndpointIdInput {
   @Field(() => ID, { description: 'The endpoint (`WebhookEndpoint.id`).' })
-  @MaxLength(TRANSPORT_MAX)
   id: string;
 }
 
 @InputType('RedeliverWebhookInput', { description: 'A delivery to send again.' })
 export class RedeliverWebhookInput {
   @Field(() => ID, { description: 'The delivery (`WebhookDelivery.id`).' })
-  @MaxLength(TRANSPORT_MAX)
   deliveryId: string;
 }
 
