@@ -1,6 +1,7 @@
 import { toGlobalId } from '../src/services/global-id';
 import { describeOnMysql } from './support/engines';
 import { GqlResponse, TestApi, TestMsp } from './support/harness';
+import { seededRandom } from './support/random';
 
 /**
  * Issue 7, "Integrity under concurrency, across instances": two server instances, each with its
@@ -27,17 +28,6 @@ interface Input {
 
 type AddResponse = GqlResponse<{ addCustomer: { customer: { id: string; accountNumber: string; msp: { id: string } } | null; userErrors: Array<{ field: string[]; code: string }> } }>;
 
-/** mulberry32: a fixed shuffle, the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], next: () => number): T[] {
   const out = [...items];
@@ -191,7 +181,7 @@ describeOnMysql('integrity across two instances', () => {
         });
       }
     }
-    const order = shuffle(calls, random(7));
+    const order = shuffle(calls, seededRandom(7));
 
     const started = Date.now();
     let slowest = 0;

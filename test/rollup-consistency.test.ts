@@ -1,5 +1,6 @@
 import { DAY_MS } from '../src/services/clock';
 import { START, TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
+import { seededRandom } from './support/random';
 
 /**
  * The dashboard's counts and totals come from per-MSP rollups corrected at read time. Here a
@@ -12,17 +13,6 @@ const SEED = 20260302;
 const STEPS = 60;
 const FREEMIUM_LIMIT = 3;
 
-/** mulberry32: small, seedable, the same sequence on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Reported {
   customerCounts: { paid: number; activeTrials: number; expiredTrials: number; total: number };
@@ -91,7 +81,7 @@ interface Tracked {
 
 describeEachEngine('rollup consistency under a random sequence', (api) => {
   it(`matches a brute-force count after each of ${STEPS} steps`, async () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
     api().clock.set(START);
     const tracked: Tracked[] = [];
