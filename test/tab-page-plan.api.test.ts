@@ -55,7 +55,7 @@ describeEachEngine('a tab page of a large MSP', (api, engine) => {
       const logger = db.dataSource.logger;
       const original = logger.logQuery.bind(logger);
       const spy = jest.spyOn(logger, 'logQuery').mockImplementation((sql, parameters, runner) => {
-        seen.push({ sql, parameters: parameters ?? [] });
+        seen.push({ sql, parameters: Array.isArray(parameters) ? parameters : [] });
         return original(sql, parameters, runner);
       });
       const data = await api().ok(msp.key, PAGE, { first });
