@@ -41,6 +41,29 @@ describeEachEngine('addCustomer', (api) => {
 
   const add = async (key: string, input: Input) => (await api().ok(key, ADD_CUSTOMER, { input })).addCustomer;
 
+  it('reads no account row back after inserting it: the insert\'s own result gives the id', async () => {
+    const msp = await api().makeMsp();
+    const seen: string[] = [];
+    const logger = api().db.dataSource.logger;
+    const original = logger.logQuery.bind(logger);
+    jest.spyOn(logger, 'logQuery').mockImplementation((sql, parameters, runner) => {
+      seen.push(sql);
+      return original(sql, parameters, runner);
+    });
+    const t = tag();
+    const { customer, userErrors } = await add(msp.key, { adminEmail: `reread-${t}@example.com`, organizationName: `Reread ${t}` });
+    jest.restoreAllMocks();
+    expect(userErrors).toEqual([]);
+    // The customer answered is the row stored, id included.
+    expect((await api().ok(msp.key, `query($id: ID!) { node(id: $id) { id ... on CustomerAccount { organizationName } } }`, { id: customer.id })).node).toEqual({
+      id: customer.id,
+      organizationName: `Reread ${t}`,
+    });
+    const onAccounts = seen.filter((sql) => /(FROM|INTO|UPDATE) [`"]accounts[`"]/.test(sql)).map((sql) => sql.split(' ').slice(0, 2).join(' '));
+    // The email and name checks, then the insert: nothing after it (TypeORM's re-read is off).
+    expect(onAccounts).toEqual(['SELECT COUNT(1)', 'SELECT COUNT(1)', expect.stringMatching(/^INSERT INTO/)]);
+  });
+
   /** Everything addCustomer could write: row counts and every rollup value (its lock counter included). */
   const snapshot = async () => ({
     accounts: await api().rowCount('accounts'),

@@ -10,6 +10,8 @@ import { KeyColumn } from './key-column';
 @Entity('accounts')
 @Index('IDX_accounts_msp_state', ['mspId', 'removedAt', 'plan', 'trialEndsAt', 'userCount'])
 @Index('IDX_accounts_msp_created', ['mspId', 'removedAt', 'createdAt'])
+// A tab's page, newest first, in index order (no sort of the MSP's trials).
+@Index('IDX_accounts_msp_plan_created', ['mspId', 'removedAt', 'plan', 'createdAt', 'id', 'trialEndsAt'])
 @Index('IDX_accounts_msp_name', ['mspId', 'removedAt', 'nameNormalized'])
 @Index('IDX_accounts_msp_user_count', ['mspId', 'removedAt', 'userCount'])
 @Index('UQ_accounts_msp_name_key', ['mspId', 'nameKey'], { unique: true })
