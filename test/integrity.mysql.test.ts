@@ -132,8 +132,10 @@ describeOnMysql('integrity across two instances', () => {
 
   // What is checked here is integrity, not latency (the timeout has its own tests): 200 adds at
   // once, 40 per MSP behind one row lock, took over 10 s on a 2-core machine at load 17 and 58
-  // answered 503 TIMEOUT. The instances get a timeout well above that, so a 5xx here means a fault.
-  const options = { requestTimeoutMs: 120_000 };
+  // answered 503 TIMEOUT. The instances get a timeout well above that, and statement and pool-wait
+  // limits to match (a busy shared database made requests wait over 3 s for a connection), so a
+  // 5xx here means a fault.
+  const options = { requestTimeoutMs: 120_000, dbLimits: { statementTimeoutMs: 60_000, acquireTimeoutMs: 60_000 } };
 
   beforeAll(async () => {
     one = await TestApi.start('mysql', options);

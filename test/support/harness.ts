@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/services/clock';
 import { toGlobalId } from '../../src/services/global-id';
 import { Principal } from '../../src/services/principal';
 import { ENGINES, freshDatabase } from './engines';
+import { MysqlLimits } from '../../src/database/mysql-limits';
 
 export const START = new Date('2026-03-02T12:00:00.000Z');
 
@@ -39,6 +40,8 @@ export interface StartOptions {
   poolSize?: number;
   corsOrigins?: string[];
   settings?: Partial<ServiceSettings>;
+  /** MySQL statement and pool-wait limits (DB_STATEMENT_TIMEOUT_MS and the acquire timeout). */
+  dbLimits?: Partial<MysqlLimits>;
 }
 
 export interface DeliveredMail {
@@ -77,7 +80,7 @@ export class TestApi {
    */
   static async start(engine: Engine, options: StartOptions = {}): Promise<TestApi> {
     const database = await freshDatabase(engine);
-    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: options.poolSize ?? 25 });
+    const db = await openDatabase({ url: database.url, sqliteFile: database.sqliteFile, poolSize: options.poolSize ?? 25, limits: options.dbLimits });
     return TestApi.serve(engine, db, new ManualClock(START), options, database.drop, database.url);
   }
 
@@ -88,7 +91,7 @@ export class TestApi {
    */
   async anotherInstance(options: StartOptions = {}): Promise<TestApi> {
     if (this.url === undefined) throw new Error('a second instance needs a MySQL database (SQLite here is in memory)');
-    const db = await openDatabase({ url: this.url, poolSize: options.poolSize ?? 25 });
+    const db = await openDatabase({ url: this.url, poolSize: options.poolSize ?? 25, limits: options.dbLimits });
     return TestApi.serve(this.engine, db, this.clock, options, async () => undefined, this.url);
   }
 
