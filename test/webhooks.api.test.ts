@@ -46,6 +46,27 @@ describeEachEngine('webhooks', (api) => {
     expect(() => verifyWith('whsec_' + Buffer.alloc(32, 1).toString('base64'), got, api().clock.now())).toThrow();
   });
 
+  test('one event reaches every endpoint subscribed to its type, once each, and none that is not', async () => {
+    const msp = await api().makeMsp();
+    const other = await Receiver.start();
+    const unsubscribed = await Receiver.start();
+    try {
+      await endpointFor(msp, ['CUSTOMER_CREATED']);
+      await endpointFor(msp, ['CUSTOMER_CREATED', 'CUSTOMER_REMOVED'], other.url);
+      await endpointFor(msp, ['MONITORED_USER_REGISTERED'], unsubscribed.url);
+      const deliveries = await api().rowCount('webhook_deliveries');
+      await msp.addCustomer();
+      expect(await api().rowCount('webhook_deliveries')).toBe(deliveries + 2);
+      await api().services.webhookDelivery.deliverDue();
+      expect([receiver.received.length, other.received.length, unsubscribed.received.length]).toEqual([1, 1, 0]);
+      expect(receiver.received[0].headers['webhook-id']).toBe(other.received[0].headers['webhook-id']);
+    } finally {
+      await settleDeliveries(api().db);
+      await other.close();
+      await unsubscribed.close();
+    }
+  });
+
   test('a receiver failing twice then succeeding gets the event once as a success, retried after 30 s then 60 s, same webhook-id', async () => {
     const msp = await api().makeMsp();
     const { webhookEndpoint } = await endpointFor(msp, ['CUSTOMER_CREATED']);

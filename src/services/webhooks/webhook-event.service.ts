@@ -65,22 +65,14 @@ export class WebhookEventService {
     event.id = Number((await manager.insert(WebhookEventEntity, event)).identifiers[0].id);
     const endpoints = await manager.find(WebhookEndpointEntity, { where: onlyEndpointId === undefined ? { mspId } : { mspId, id: onlyEndpointId } });
     const subscribed = endpoints.filter((e) => onlyEndpointId !== undefined || e.events.split(',').includes(type));
-    for (const endpoint of subscribed) await this.queue(manager, event.id, endpoint.id, now);
+    // One multi-row insert for every subscribed endpoint, inside the change's transaction.
+    if (subscribed.length > 0) await manager.insert(WebhookDeliveryEntity, subscribed.map((endpoint) => newDelivery(event.id, endpoint.id, now)));
     return event;
   }
 
   /** A new delivery of an event to an endpoint, due now. */
   async queue(manager: EntityManager, eventId: number, endpointId: number, now: Date): Promise<WebhookDeliveryEntity> {
-    const delivery = Object.assign(new WebhookDeliveryEntity(), {
-      eventId,
-      endpointId,
-      status: WebhookDeliveryStatus.PENDING,
-      attempts: 0,
-      nextAttemptAt: now,
-      retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
-      createdAt: now,
-      completedAt: null,
-    });
+    const delivery = newDelivery(eventId, endpointId, now);
     delivery.id = Number((await manager.insert(WebhookDeliveryEntity, delivery)).identifiers[0].id);
     return delivery;
   }
@@ -136,4 +128,18 @@ export class WebhookEventService {
       if (batch < PURGE_BATCH) return purged;
     }
   }
+}
+
+/** A pending delivery of an event to an endpoint, due now and retried for RETRY_WINDOW_MS. */
+function newDelivery(eventId: number, endpointId: number, now: Date): WebhookDeliveryEntity {
+  return Object.assign(new WebhookDeliveryEntity(), {
+    eventId,
+    endpointId,
+    status: WebhookDeliveryStatus.PENDING,
+    attempts: 0,
+    nextAttemptAt: now,
+    retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
+    createdAt: now,
+    completedAt: null,
+  });
 }
