@@ -6,6 +6,7 @@ import { describeError, fieldErrors, FieldErrors } from './errors';
 import { useDebounced } from './hooks';
 import { Modal } from './Modal';
 import type { AddCustomerMutation, CustomerOrder } from './gql/graphql';
+import { FormFooter } from './FormFooter';
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -150,19 +151,7 @@ export function AddCustomerDialog({ mspId, onClose, onAdded }: { mspId: string; 
             </p>
           )}
         </div>
-        {errors.other.map((message) => (
-          <p key={message} className="error" role="alert">
-            {message}
-          </p>
-        ))}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={loading}>
-            {loading ? 'Creating…' : 'Create trial account'}
-          </button>
-        </div>
+        <FormFooter other={errors.other} onCancel={onClose} busy={loading} label="Create trial account" busyLabel="Creating…" />
       </form>
     </Modal>
   );

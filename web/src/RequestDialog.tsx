@@ -5,6 +5,7 @@ import { RequestRemovalDocument, RequestTrialExtensionDocument, RequestUpgradeDo
 import { describeError, fieldErrors, FieldErrors } from './errors';
 import { Modal } from './Modal';
 import type { CustomerFieldsFragment, SupportRequestFieldsFragment, SupportRequestKind } from './gql/graphql';
+import { FormFooter } from './FormFooter';
 
 const TITLE: Record<SupportRequestKind, string> = {
   UPGRADE: 'Request upgrade',
@@ -145,19 +146,7 @@ export function RequestDialog({
           <textarea id="request-note" rows={3} maxLength={1000} value={note} onChange={(event) => setNote(event.target.value)} aria-describedby="request-note-error" />
           {fieldError('note')}
         </div>
-        {errors.other.map((message) => (
-          <p key={message} className="error" role="alert">
-            {message}
-          </p>
-        ))}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Sending…' : 'Send request'}
-          </button>
-        </div>
+        <FormFooter other={errors.other} onCancel={onClose} busy={busy} label="Send request" busyLabel="Sending…" />
       </form>
     </Modal>
   );
