@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { getEntities } from '../database/raw-entities';
 import { AppError } from './errors';
 
 export const PAGE_SIZE_DEFAULT = 20;
@@ -127,5 +128,5 @@ export function readKeysetRows<T extends ObjectLiteral>(query: SelectQueryBuilde
     });
   }
   const direction = ascending ? 'ASC' : 'DESC';
-  return query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(request.limit + 1).getMany();
+  return getEntities(query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(request.limit + 1));
 }

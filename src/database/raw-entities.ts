@@ -1,0 +1,59 @@
+import { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+interface ColumnReader {
+  /** The raw row's key: `<alias>_<column name>`, as TypeORM names selected entity columns. */
+  key: string;
+  property: string;
+  column: ColumnMetadata;
+}
+
+const readers = new WeakMap<EntityMetadata, Map<string, ColumnReader[]>>();
+
+function readersOf(metadata: EntityMetadata, alias: string): ColumnReader[] {
+  let byAlias = readers.get(metadata);
+  if (!byAlias) readers.set(metadata, (byAlias = new Map()));
+  let list = byAlias.get(alias);
+  if (!list) {
+    list = metadata.columns.map((column) => ({ key: `${alias}_${column.databaseName}`, property: column.propertyName, column }));
+    byAlias.set(alias, list);
+  }
+  return list;
+}
+
+/**
+ * The entity a raw row holds under `alias`, or null when its primary key is null (an outer join
+ * that matched nothing). Each value goes through the driver's own conversion (dates from either
+ * engine, transformers); what TypeORM's general result transformer adds (relations, embedded and
+ * eager columns, grouping joined rows) is skipped, and on the dashboard's read path it cost more
+ * than the statement itself. For plain entities (every one of ours: no relations, no embeddeds).
+ */
+export function entityFromRaw<T extends ObjectLiteral>(dataSource: DataSource, metadata: EntityMetadata, alias: string, row: Record<string, unknown>): T | null {
+  const list = readersOf(metadata, alias);
+  const primary = metadata.primaryColumns[0];
+  if (primary && row[`${alias}_${primary.databaseName}`] == null) return null;
+  const driver = dataSource.driver;
+  const entity = new (metadata.target as new () => T)();
+  for (const { key, property, column } of list) {
+    if (!(key in row)) continue;
+    const value = row[key];
+    (entity as Record<string, unknown>)[property] = value === null && !column.transformer ? null : driver.prepareHydratedValue(value, column);
+  }
+  return entity;
+}
+
+/**
+ * Runs a select of one entity (its main alias, no joined selections) and returns the entities
+ * as `getMany()` would, through `entityFromRaw`.
+ */
+export async function getEntities<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<T[]> {
+  const main = query.expressionMap.mainAlias;
+  if (!main?.hasMetadata) throw new Error('getEntities needs a query on an entity');
+  const rows: Record<string, unknown>[] = await query.getRawMany();
+  const entities: T[] = [];
+  for (const row of rows) {
+    const entity = entityFromRaw<T>(query.connection, main.metadata, main.name, row);
+    if (entity) entities.push(entity);
+  }
+  return entities;
+}
