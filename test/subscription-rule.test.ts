@@ -14,6 +14,7 @@ import {
   rankedUsersSql,
   subscriptionState,
   subscriptionStateSql,
+  trialEndedAroundWatermarkSql,
   trialEndedBetween,
   trialEndedBetweenSql,
 } from '../src/services/subscription/subscription-rule';
@@ -102,6 +103,20 @@ describeEachEngine('subscription rule: the TypeScript and SQL forms agree', (api
     const boundary = rows.find((r) => r.plan === StoredPlan.TRIAL && r.trialEndsAt?.getTime() === START.getTime())!;
     expect(trialEndedBetween(boundary, ms(-1), ms(0))).toBe(true);
     expect(trialEndedBetween(boundary, ms(0), ms(1))).toBe(false);
+  });
+
+  it("trials that ended between a rollup's watermark and now, whichever comes first", async () => {
+    for (const watermark of INSTANTS) {
+      for (const now of INSTANTS) {
+        const [earlier, later] = watermark < now ? [watermark, now] : [now, watermark];
+        const fragment = trialEndedAroundWatermarkSql(':testWatermark', now, 'a');
+        expectSame(
+          await sqlValues({ sql: fragment.sql, parameters: { ...fragment.parameters, testWatermark: watermark } }, true),
+          (r) => Number(trialEndedBetween(r, earlier, later)),
+          `ended around watermark ${watermark.toISOString()}, now ${now.toISOString()}`,
+        );
+      }
+    }
   });
 
   it('the users Freemium keeps: the first 3 by (first seen, id), ties on first seen included', async () => {

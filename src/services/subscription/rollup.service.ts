@@ -1,5 +1,6 @@
-import { Brackets, EntityManager, In } from 'typeorm';
+import { Brackets, EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
+import { entityFromRaw } from '../../database/raw-entities';
 import { AccountEntity, MspRollupEntity } from '../../entities';
 import { Clock } from '../clock';
 import {
@@ -8,6 +9,7 @@ import {
   freemiumUserCount,
   freemiumUserCountSql,
   subscriptionState,
+  trialEndedAroundWatermarkSql,
   trialEndedBetweenSql,
 } from './subscription-rule';
 
@@ -132,16 +134,27 @@ export class RollupService {
   }
 
   /**
-   * The totals of several MSPs as of now: one read of their rollup rows, plus one range read
-   * of the trials that ended between each rollup's watermark and now (skipped when none can have).
+   * The totals of several MSPs as of now, in one statement: their rollup rows, each joined to
+   * the trials that ended between its watermark and now (a range of IDX_accounts_msp_state).
    */
   async totals(mspIds: readonly number[]): Promise<Map<number, MspTotals>> {
     const now = this.clock.now();
-    const rows = await this.db.manager.find(MspRollupEntity, { where: { mspId: In([...mspIds]) } });
-    const moved = await this.endedBetweenWatermarkAndNow(this.db.manager, rows, now);
+    const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
+    const query = this.db.manager
+      .createQueryBuilder(MspRollupEntity, 'r')
+      .leftJoin(AccountEntity, 'a', `a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}`, ended.parameters)
+      .select('r')
+      .addSelect('COUNT(a.id)', 'movedCount')
+      .addSelect('COALESCE(SUM(a.user_count), 0)', 'movedUsers')
+      .addSelect(`COALESCE(SUM(${freemiumUserCountSql('a')}), 0)`, 'movedCappedUsers')
+      .where('r.msp_id IN (:...mspIds)', { mspIds: [...mspIds] })
+      .groupBy('r.msp_id');
+    const metadata = query.expressionMap.mainAlias!.metadata;
     const result = new Map<number, MspTotals>();
-    for (const row of rows) {
-      const current = bucketsAsOfNow(row, moved.get(row.mspId), now);
+    for (const raw of await query.getRawMany<Record<string, unknown>>()) {
+      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
+      const moved = { count: Number(raw.movedCount), users: Number(raw.movedUsers), cappedUsers: Number(raw.movedCappedUsers) };
+      const current = bucketsAsOfNow(row, moved, now);
       result.set(row.mspId, {
         paid: current.paidCount,
         paidUsers: current.paidUsers,

@@ -168,6 +168,22 @@ export function trialEndedBetweenSql(from: Date, to: Date, alias: string | null 
 }
 
 /**
+ * `trialEndedBetween` over the span between `watermark` (an SQL expression, e.g. a rollup's
+ * `as_of` column) and `now`, whichever comes first: trials that ended after the earlier of the
+ * two and at or before the later. With the watermark a constant row's column (a rollup read by
+ * its key), both bounds are constants to the planner and reach IDX_accounts_msp_state as one range.
+ */
+export function trialEndedAroundWatermarkSql(watermark: string, now: Date, alias: string | null = 'a'): SqlFragment {
+  const ends = column(alias, 'trial_ends_at');
+  const earlier = `CASE WHEN ${watermark} < :watermarkNow THEN ${watermark} ELSE :watermarkNow END`;
+  const later = `CASE WHEN ${watermark} < :watermarkNow THEN :watermarkNow ELSE ${watermark} END`;
+  return {
+    sql: `(${column(alias, 'plan')} = :subscriptionTrial AND ${ends} > ${earlier} AND ${ends} <= ${later})`,
+    parameters: { subscriptionTrial: StoredPlan.TRIAL, watermarkNow: now },
+  };
+}
+
+/**
  * `monitored_users` rows of the given accounts (an SQL list, e.g. `:...accountIds`) with their
  * position in `byFirstSeen` order within their account: Freemium keeps positions 1 to 3.
  */
