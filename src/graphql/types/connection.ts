@@ -19,9 +19,9 @@ export class PageInfo {
 /** The parts every connection of a node type shares; subclass it with @ObjectType('<Name>Connection'). */
 export interface ConnectionBaseType<T> {
   new (page: Page<any>, map: (row: any) => T, count: () => Promise<number> | number): {
-    edges: Array<{ cursor: string; node: T }>;
-    nodes: T[];
-    pageInfo: PageInfo;
+    readonly edges: Array<{ cursor: string; node: T }>;
+    readonly nodes: T[];
+    readonly pageInfo: PageInfo;
     readonly totalCount: Promise<number>;
   };
 }
@@ -38,29 +38,38 @@ export function connectionTypes<T extends object>(nodeType: ClassType<T>, name: 
   }
 
   // Never referenced itself, so never emitted: each subclass is the real type and inherits these fields.
+  // Edges, nodes and cursors are made when a field asks for them: the dashboard reads `nodes`
+  // and `pageInfo`, and a cursor for every row it never shows is work for nothing.
   @ObjectType(`${name}ConnectionBase`)
   class ConnectionBase {
-    @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
-    edges: Edge[];
-
-    @Field(() => [nodeType], { description: 'The items of this page.' })
-    nodes: T[];
-
-    @Field(() => PageInfo, { description: 'Paging information.' })
-    pageInfo: PageInfo;
+    private nodeList?: T[];
+    private edgeList?: Edge[];
 
     constructor(
-      page: Page<any>,
-      map: (row: any) => T,
+      private readonly page: Page<any>,
+      private readonly map: (row: any) => T,
       private readonly count: () => Promise<number> | number,
-    ) {
-      this.edges = page.rows.map((row) => Object.assign(new Edge(), { cursor: page.cursorOf(row), node: map(row) }));
-      this.nodes = this.edges.map((e) => e.node);
-      this.pageInfo = Object.assign(new PageInfo(), {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: this.edges[0]?.cursor ?? null,
-        endCursor: this.edges[this.edges.length - 1]?.cursor ?? null,
+    ) {}
+
+    @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
+    get edges(): Edge[] {
+      const nodes = this.nodes;
+      return (this.edgeList ??= this.page.rows.map((row, i) => Object.assign(new Edge(), { cursor: this.page.cursorOf(row), node: nodes[i] })));
+    }
+
+    @Field(() => [nodeType], { description: 'The items of this page.' })
+    get nodes(): T[] {
+      return (this.nodeList ??= this.page.rows.map(this.map));
+    }
+
+    @Field(() => PageInfo, { description: 'Paging information.' })
+    get pageInfo(): PageInfo {
+      const { rows, cursorOf } = this.page;
+      return Object.assign(new PageInfo(), {
+        hasNextPage: this.page.hasNextPage,
+        hasPreviousPage: this.page.hasPreviousPage,
+        startCursor: rows.length > 0 ? cursorOf(rows[0]) : null,
+        endCursor: rows.length > 0 ? cursorOf(rows[rows.length - 1]) : null,
       });
     }
 
