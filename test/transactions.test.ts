@@ -1,7 +1,8 @@
 import { Like } from 'typeorm';
-import { newRequestScope, runInRequestScope } from '../src/database/request-scope';
+import { currentScope, newRequestScope, outsideRequest, runInRequestScope } from '../src/database/request-scope';
 import { AccountEntity } from '../src/entities';
-import { describeEachEngine } from './support/harness';
+import { describeOnMysql } from './support/engines';
+import { TestApi, describeEachEngine } from './support/harness';
 
 /**
  * Reads never see another transaction's uncommitted writes. On MySQL each request has its own
@@ -169,5 +170,51 @@ describeEachEngine('transactions under a request deadline', (api) => {
     await runInRequestScope(inTime, () => api().db.transaction((manager) => manager.update(AccountEntity, { id: customer.entity.id }, { name: 'Deadline H ok' })));
     expect(inTime.commits).toBe(1);
     expect((await api().db.manager.findOneByOrFail(AccountEntity, { id: customer.entity.id })).name).toBe('Deadline H ok');
+  });
+});
+
+/**
+ * Detached work (mail delivered after a commit) must stay outside the transaction and request it
+ * was started from, all the way through. Node 20's AsyncLocalStorage.exit() only disables the
+ * storage while its callback starts; a run() inside re-enables it, and the callback's later
+ * continuations saw the caller's store again: mail delivery then wrote through addCustomer's
+ * released query runner and the mail stayed unsent.
+ */
+describe('detached work', () => {
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('stays outside the request it was started from, after a scope of its own', async () => {
+    const seen = await runInRequestScope(newRequestScope(10_000), () =>
+      outsideRequest(async () => {
+        await runInRequestScope(newRequestScope(10_000), tick);
+        await tick();
+        return currentScope();
+      }),
+    );
+    expect(seen).toBeUndefined();
+  });
+});
+
+// MySQL only: on SQLite transactions are queued in the process, so detached work waits for the outer one.
+describeOnMysql('detached transactions', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start('mysql');
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('never join the transaction they were started from, even after a transaction of their own', async () => {
+    const db = api.db;
+    await db.transaction(async (outer) => {
+      const runners = await db.detached(async () => {
+        const first = await db.transaction(async (manager) => manager.queryRunner);
+        const second = await db.transaction(async (manager) => manager.queryRunner);
+        return [first, second];
+      });
+      expect(runners[0]).not.toBe(outer.queryRunner);
+      expect(runners[1]).not.toBe(outer.queryRunner);
+    });
   });
 });

@@ -172,7 +172,10 @@ export class Database {
    * deadline must not cut short.
    */
   detached<T>(work: () => T): T {
-    return this.transactionScope.exit(() => outsideRequest(work));
+    // run(undefined), not exit(): see outsideRequest. With exit(), mail delivery started inside
+    // addCustomer's transaction later found that transaction's scope again and wrote through its
+    // released query runner ("Query runner already released"), leaving the mail unsent.
+    return this.transactionScope.run(undefined as unknown as TransactionScope, () => outsideRequest(work));
   }
 
   private nested<T>(outer: TransactionScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {

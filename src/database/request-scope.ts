@@ -42,9 +42,13 @@ export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {
   return storage.run(scope, work);
 }
 
-/** Runs `work` bound by no request's deadline. */
+/**
+ * Runs `work` bound by no request's deadline. Not `storage.exit()`: on Node 20 it only disables
+ * the storage while `work` starts, and a `run()` inside re-enables it, so `work`'s later
+ * continuations see the caller's store again.
+ */
 export function outsideRequest<T>(work: () => T): T {
-  return storage.exit(work);
+  return storage.run(undefined as unknown as RequestScope, work);
 }
 
 /** The running request's scope, or undefined outside one (start-up, jobs, CLI) or after it settled. */

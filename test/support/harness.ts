@@ -109,7 +109,8 @@ export class TestApi {
         const mail = details as Partial<DeliveredMail>;
         if (mail.to && mail.text !== undefined) mailbox.push({ to: mail.to, subject: mail.subject ?? '', text: mail.text });
       },
-      warn: () => undefined,
+      // A delivery that fails is a failure of the test that caused it: say so where it shows.
+      warn: (details: object, message: string) => console.warn(`mail: ${message}`, details),
     };
     const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog, ...options.settings });
     const app = await buildApp({
@@ -127,6 +128,9 @@ export class TestApi {
 
   async close(): Promise<void> {
     await this.app.close();
+    // Deliveries still under way would otherwise fail on a closed database.
+    await this.services.mail.idle();
+    await this.services.webhookDelivery.idle();
     await this.db.close();
     await this.dropDatabase();
   }
