@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     logger: log,
     limits: config.limits,
+    executor: config.graphqlExecutor,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

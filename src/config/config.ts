@@ -35,7 +35,11 @@ export interface Config {
   allowInsecureWebhooks: boolean;
   /** WEBHOOK_RETRY_BASE_MS: delay before a failed webhook's first retry, doubling after. */
   webhookRetryBaseMs: number;
+  /** GRAPHQL_EXECUTOR: `jit` (queries compiled by graphql-jit) or `graphql-js` (interpreted, as before). */
+  graphqlExecutor: GraphqlExecutor;
 }
+
+export type GraphqlExecutor = 'jit' | 'graphql-js';
 
 /** What one request may cost and what each API key may spend (README: Limits and errors). */
 export interface LimitSettings {
@@ -81,6 +85,12 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function graphqlExecutor(env: Env): GraphqlExecutor {
+  const raw = env.GRAPHQL_EXECUTOR?.trim() || 'jit';
+  if (raw === 'jit' || raw === 'graphql-js') return raw;
+  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${env.GRAPHQL_EXECUTOR}"`);
 }
 
 export function databaseUrl(env: Env): string | undefined {
@@ -192,5 +202,6 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: corsOrigins(env),
     allowInsecureWebhooks,
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 1, 3_600_000),
+    graphqlExecutor: graphqlExecutor(env),
   };
 }

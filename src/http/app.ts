@@ -12,11 +12,12 @@ import { apiSchema } from '../graphql/schema';
 import { createLoaders, Loaders } from '../loaders/request.loaders';
 import { Services } from '../services';
 import { isDatabaseUnavailable } from '../database/data-source';
-import { LIMIT_DEFAULTS, LimitSettings } from '../config/config';
+import { GraphqlExecutor, LIMIT_DEFAULTS, LimitSettings } from '../config/config';
 import { ArgumentLimitsRule } from '../graphql/limits/argument-limits';
 import { documentLimits, PARSE_OPTIONS } from '../graphql/limits/document-limits';
 import { newRequestScope, runInRequestScope } from '../database/request-scope';
 import { authGatePlugin, errorStatusPlugin } from './apollo.plugins';
+import { jitGateway } from '../graphql/jit-executor';
 import { formatError } from './error-format';
 import { KeyBudgets } from './key-budgets';
 import { limitsPlugin } from './limits.plugin';
@@ -36,6 +37,8 @@ export interface AppOptions {
   webRoot?: string | null;
   /** Cost and rate limits; LIMIT_DEFAULTS where not given. */
   limits?: Partial<LimitSettings> & { redisKeyPrefix?: string };
+  /** Who executes operations (`GRAPHQL_EXECUTOR`); default jit. */
+  executor?: GraphqlExecutor;
 }
 
 /** web/dist with its index.html, seen from src/http (tests) or dist/src/http (compiled); null when not built. */
@@ -95,7 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: apiSchema(),
+    // graphql-jit executes queries (see jit-executor.ts); the schema then reaches Apollo through it.
+    ...(options.executor === 'graphql-js' ? { schema: apiSchema() } : { gateway: jitGateway(apiSchema()) }),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.production,
