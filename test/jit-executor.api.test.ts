@@ -116,7 +116,8 @@ describeEachEngine('the graphql-jit executor', (api) => {
     expect(foreign.data).toEqual({ node: null, msp: { customers: { totalCount: 1 } } });
     const compile = jest.spyOn(JitExecutor.prototype as unknown as { compile: () => unknown }, 'compile');
     await expectSameAnswer(msp.key, `{ __schema { queryType { name } } __type(name: "Msp") { name } }`);
-    const added = await api().gql(msp.key, `mutation { addCustomer(input: { organizationName: "Jit Co", adminEmail: "jit@example.com" }) { customer { organizationName } userErrors { code } } }`);
+    const third = await api().makeMsp();
+    const added = await api().gql(third.key, `mutation { addCustomer(input: { organizationName: "Jit Co", adminEmail: "jit@example.com" }) { customer { organizationName } userErrors { code } } }`);
     expect(added.body.data.addCustomer).toEqual({ customer: { organizationName: 'Jit Co' }, userErrors: [] });
     expect(compile).not.toHaveBeenCalled();
   });

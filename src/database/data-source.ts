@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
@@ -10,6 +10,7 @@ import { connectWithRetry, underMigrationLock } from './start-up';
 import { commitBeforeDeadline, outsideRequest } from './request-scope';
 import { CountingLogger, SqlLogSink } from './statement-counter';
 import { driverCode } from './unavailable';
+import { uniqueIndexViolated } from './unique-violation';
 
 export { isDatabaseUnavailable } from './unavailable';
 
@@ -51,6 +52,11 @@ export class Database {
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
     if (this.engine === 'sqlite') this.guardSharedConnection();
+  }
+
+  /** The query runner of the transaction the calling code is inside, if any. */
+  currentRunner(): QueryRunner | undefined {
+    return this.insideTransaction()?.runner;
   }
 
   private insideTransaction(): TransactionScope | undefined {
@@ -172,9 +178,7 @@ export class Database {
    * deadline must not cut short.
    */
   detached<T>(work: () => T): T {
-    // run(undefined), not exit(): see outsideRequest. With exit(), mail delivery started inside
-    // addCustomer's transaction later found that transaction's scope again and wrote through its
-    // released query runner ("Query runner already released"), leaving the mail unsent.
+    // run(undefined), not exit(): see outsideRequest (mail delivery wrote through a released runner).
     return this.transactionScope.run(undefined as unknown as TransactionScope, () => outsideRequest(work));
   }
 
@@ -208,29 +212,7 @@ export class Database {
    * error is not a unique violation. Index names are the ones the entities declare.
    */
   uniqueViolation(error: unknown): string | undefined {
-    if (!(error instanceof QueryFailedError)) return undefined;
-    const driverError = (error as QueryFailedError & { driverError?: { code?: string; message?: string } }).driverError;
-    const message = driverError?.message ?? error.message;
-    if (this.engine === 'mysql') {
-      if (driverError?.code !== 'ER_DUP_ENTRY') return undefined;
-      const key = /for key '([^']+)'/.exec(message)?.[1];
-      return key?.includes('.') ? key.slice(key.lastIndexOf('.') + 1) : key;
-    }
-    if (driverError?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && driverError?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      return undefined;
-    }
-    const failed = /constraint failed: (.+)$/.exec(message)?.[1];
-    if (!failed) return undefined;
-    const columns = failed.split(',').map((part) => part.trim().split('.'));
-    const table = columns[0][0];
-    const names = columns.map(([, column]) => column).join(',');
-    for (const metadata of this.dataSource.entityMetadatas) {
-      if (metadata.tableName !== table) continue;
-      for (const index of metadata.indices) {
-        if (index.isUnique && index.columns.map((c) => c.databaseName).join(',') === names) return index.name;
-      }
-    }
-    return undefined;
+    return uniqueIndexViolated(this.dataSource, error);
   }
 
   async close(): Promise<void> {

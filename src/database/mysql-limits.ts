@@ -109,6 +109,12 @@ export async function applyMysqlLimits(dataSource: DataSource, limits: MysqlLimi
   driver.createQueryRunner = (mode: string) => guardRunner(createQueryRunner(mode));
 }
 
+/** A statement the server stopped at the request's deadline, as the request's TIMEOUT; any other error as it is. */
+export function statementTimeoutAsTimeout(error: unknown): unknown {
+  const scope = currentScope();
+  return scope && isStatementTimeout(error) ? timeoutError(scope) : error;
+}
+
 /**
  * Refuses a request's statements once its deadline has passed (TIMEOUT, nothing sent), and
  * reports a statement the server stopped at the deadline as TIMEOUT rather than a driver error.
@@ -120,9 +126,7 @@ export function guardRunner(runner: QueryRunner): QueryRunner {
     try {
       return await query(sql, ...rest);
     } catch (error) {
-      const scope = currentScope();
-      if (scope && isStatementTimeout(error)) throw timeoutError(scope);
-      throw error;
+      throw statementTimeoutAsTimeout(error);
     }
   }) as QueryRunner['query'];
   return runner;

@@ -2,6 +2,7 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
 import { entityFromRaw } from '../database/raw-entities';
+import { columnsOf, select } from '../database/select';
 import { AccountEntity, AccountKind, ApiKeyEntity, ApiKeyRole } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
@@ -98,17 +99,17 @@ export class ApiKeyService {
     const parts = match ? KEY_PATTERN.exec(match[1]) : null;
     if (!parts) return null;
     const [, prefix, secret] = parts;
-    const query = this.db.manager
-      .createQueryBuilder(ApiKeyEntity, 'k')
-      .leftJoin(AccountEntity, 'a', 'a.id = k.msp_id AND a.kind = :msp', { msp: AccountKind.MSP })
-      .addSelect('a')
-      .where('k.prefix = :prefix', { prefix });
-    const row = await query.getRawOne<Record<string, unknown>>();
-    const key = row ? entityFromRaw<ApiKeyEntity>(this.db.dataSource, query.connection.getMetadata(ApiKeyEntity), 'k', row) : null;
+    const [row] = await select(
+      this.db,
+      `SELECT ${columnsOf(this.db, ApiKeyEntity, 'k')}, ${columnsOf(this.db, AccountEntity, 'a')}
+       FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`,
+      { msp: AccountKind.MSP, prefix },
+    );
+    const key = row ? entityFromRaw<ApiKeyEntity>(this.db.dataSource, this.db.dataSource.getMetadata(ApiKeyEntity), 'k', row) : null;
     if (!key || key.revokedAt) return null;
     const expected = Buffer.from(key.secretHash, 'hex');
     if (!timingSafeEqual(expected, Buffer.from(sha256(secret), 'hex'))) return null;
-    const msp = entityFromRaw<AccountEntity>(this.db.dataSource, query.connection.getMetadata(AccountEntity), 'a', row!);
+    const msp = entityFromRaw<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', row);
     if (key.mspId !== null && !msp) return null;
     await this.touch(key);
     return { principal: { keyId: key.id, keyPrefix: key.prefix, role: key.role, mspId: key.mspId }, msp };

@@ -113,20 +113,38 @@ export interface KeysetOrder {
   instant?: boolean;
 }
 
+/** One page's part of a keyset query: the condition past the cursor (null from the start), the order, the row limit. */
+export interface KeysetSql {
+  condition: string | null;
+  parameters: Record<string, unknown>;
+  orderBy: string;
+  limit: number;
+}
+
 /**
- * Reads the rows of one page: those after the cursor (before it, backward) in the list's order,
- * one more than the page holds so `toPage` can tell whether another page follows.
+ * The rows of one page: those after the cursor (before it, backward) in the list's order, one
+ * more than the page holds so `toPage` can tell whether another page follows.
  */
-export function readKeysetRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, request: PageRequest, order: KeysetOrder): Promise<T[]> {
+export function keysetSql(request: PageRequest, order: KeysetOrder): KeysetSql {
   const ascending = (order.direction === 'ASC') !== request.backward;
-  if (request.position) {
-    const op = ascending ? '>' : '<';
-    const value = order.instant ? new Date(String(request.position.value)) : request.position.value;
-    query.andWhere(`(${order.column} ${op} :keysetValue OR (${order.column} = :keysetValue AND ${order.id} ${op} :keysetId))`, {
-      keysetValue: value,
-      keysetId: request.position.id,
-    });
-  }
   const direction = ascending ? 'ASC' : 'DESC';
-  return getEntities(query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(request.limit + 1));
+  const orderBy = `${order.column} ${direction}, ${order.id} ${direction}`;
+  if (!request.position) return { condition: null, parameters: {}, orderBy, limit: request.limit + 1 };
+  const op = ascending ? '>' : '<';
+  const value = order.instant ? new Date(String(request.position.value)) : request.position.value;
+  return {
+    condition: `(${order.column} ${op} :keysetValue OR (${order.column} = :keysetValue AND ${order.id} ${op} :keysetId))`,
+    parameters: { keysetValue: value, keysetId: request.position.id },
+    orderBy,
+    limit: request.limit + 1,
+  };
+}
+
+/** Reads one page's rows (see `keysetSql`) with a query builder. */
+export function readKeysetRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, request: PageRequest, order: KeysetOrder): Promise<T[]> {
+  const keyset = keysetSql(request, order);
+  if (keyset.condition) query.andWhere(keyset.condition, keyset.parameters);
+  const ascending = (order.direction === 'ASC') !== request.backward;
+  const direction = ascending ? 'ASC' : 'DESC';
+  return getEntities(query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(keyset.limit));
 }

@@ -1,5 +1,6 @@
-import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { SelectQueryBuilder } from 'typeorm';
 import { AccountEntity } from '../entities';
+import { SqlFragment } from './subscription/subscription-rule';
 import { checkSearch } from './text/text-rules';
 
 /**
@@ -10,18 +11,21 @@ export function likePattern(key: string): string {
 }
 
 /**
- * Narrows a query on accounts (alias `a`) to a search: a literal substring of the name's or
- * admin email's comparison key (so case-insensitive the same way on both engines), or the exact
- * account number. A blank search narrows nothing; one with control characters is BAD_USER_INPUT.
+ * A search as a condition on accounts (alias `a`): a literal substring of the name's or admin
+ * email's comparison key (so case-insensitive the same way on both engines), or the exact account
+ * number. Null for a blank search (it narrows nothing); one with control characters is BAD_USER_INPUT.
  */
-export function whereAccountMatches(query: SelectQueryBuilder<AccountEntity>, search: string | null | undefined): void {
+export function accountMatchesSql(search: string | null | undefined): SqlFragment | null {
   const checked = checkSearch(search);
-  if (!checked) return;
-  query.andWhere(
-    new Brackets((or) => {
-      or.where("a.name_normalized LIKE :pattern ESCAPE '!'", { pattern: likePattern(checked.key) })
-        .orWhere("a.admin_email_key LIKE :pattern ESCAPE '!'")
-        .orWhere('a.account_number = :term', { term: checked.term });
-    }),
-  );
+  if (!checked) return null;
+  return {
+    sql: "(a.name_normalized LIKE :pattern ESCAPE '!' OR a.admin_email_key LIKE :pattern ESCAPE '!' OR a.account_number = :term)",
+    parameters: { pattern: likePattern(checked.key), term: checked.term },
+  };
+}
+
+/** Narrows a query builder on accounts (alias `a`) to a search (see `accountMatchesSql`). */
+export function whereAccountMatches(query: SelectQueryBuilder<AccountEntity>, search: string | null | undefined): void {
+  const matches = accountMatchesSql(search);
+  if (matches) query.andWhere(matches.sql, matches.parameters);
 }

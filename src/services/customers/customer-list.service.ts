@@ -1,13 +1,14 @@
-import { SelectQueryBuilder } from 'typeorm';
 import { Database } from '../../database/data-source';
+import { entityFromRaw } from '../../database/raw-entities';
+import { columnsOf, select } from '../../database/select';
 import { AccountEntity, ApiKeyRole } from '../../entities';
 import { AppError } from '../errors';
 import { Principal, isStaff } from '../principal';
 import { Clock } from '../clock';
-import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
+import { CursorValueCheck, Page, PageArgs, cursorValues, encodeCursor, keysetSql, resolvePage, toPage } from '../pagination';
 import { MspTotals } from '../subscription/rollup.service';
-import { whereAccountMatches } from '../search';
-import { SubscriptionState, monitoredUserCountSql, subscriptionStateSql } from '../subscription/subscription-rule';
+import { accountMatchesSql } from '../search';
+import { SqlFragment, SubscriptionState, monitoredUserCountSql, subscriptionStateSql } from '../subscription/subscription-rule';
 
 export enum CustomerOrderField {
   ORGANIZATION_NAME = 'ORGANIZATION_NAME',
@@ -94,28 +95,36 @@ export class CustomerListService {
     const sort = SORT_COLUMNS[order.field];
     const request = resolvePage(args, ordering, sort.accepts);
     const now = this.clock.now();
-    const base = () => this.filtered(mspId, filter, now);
+    const where = this.filtered(mspId, filter, now);
 
     const summary = async () => {
       // The rollups count current customers only.
       if (!filter.search?.trim() && !filter.includeRemoved) return this.summaryFromTotals(await totalsOf(mspId), filter.state);
       const monitored = monitoredUserCountSql(now);
-      const row = await base()
-        .select('COUNT(*)', 'count')
-        .addSelect(`COALESCE(SUM(${monitored.sql}), 0)`, 'users')
-        .setParameters(monitored.parameters)
-        .getRawOne<{ count: string; users: string }>();
+      const [row] = await select<{ count: string; users: string }>(
+        this.db,
+        `SELECT COUNT(*) AS count, COALESCE(SUM(${monitored.sql}), 0) AS users FROM accounts a WHERE ${where.sql}`,
+        { ...where.parameters, ...monitored.parameters },
+      );
       return { count: Number(row?.count ?? 0), users: Number(row?.users ?? 0) };
     };
     let summarized: Promise<{ count: number; users: number }> | undefined;
     const once = () => (summarized ??= summary());
 
-    const rows = await readKeysetRows(base(), request, {
+    const keyset = keysetSql(request, {
       column: sort.column,
       id: 'a.id',
       direction: order.direction,
       instant: order.field === CustomerOrderField.CREATED_AT,
     });
+    const raw = await select(
+      this.db,
+      `SELECT ${columnsOf(this.db, AccountEntity, 'a')} FROM accounts a
+       WHERE ${where.sql}${keyset.condition ? ` AND ${keyset.condition}` : ''} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+      { ...where.parameters, ...keyset.parameters },
+    );
+    const metadata = this.db.dataSource.getMetadata(AccountEntity);
+    const rows = raw.map((r) => entityFromRaw<AccountEntity>(this.db.dataSource, metadata, 'a', r)!);
     const page = toPage(rows, request, (row) => encodeCursor(ordering, { value: sort.value(row), id: row.id }));
     return {
       ...page,
@@ -140,14 +149,16 @@ export class CustomerListService {
     }
   }
 
-  private filtered(mspId: number, filter: CustomerFilter, now: Date): SelectQueryBuilder<AccountEntity> {
-    const query = this.db.manager.createQueryBuilder(AccountEntity, 'a').where('a.msp_id = :mspId', { mspId });
-    if (!filter.includeRemoved) query.andWhere('a.removed_at IS NULL');
-    if (filter.state) {
-      const state = subscriptionStateSql(filter.state, now);
-      query.andWhere(state.sql, state.parameters);
+  /** The list's filter as one condition on accounts (alias `a`). */
+  private filtered(mspId: number, filter: CustomerFilter, now: Date): SqlFragment {
+    const conditions = ['a.msp_id = :mspId'];
+    let parameters: Record<string, unknown> = { mspId };
+    if (!filter.includeRemoved) conditions.push('a.removed_at IS NULL');
+    for (const fragment of [filter.state ? subscriptionStateSql(filter.state, now) : null, accountMatchesSql(filter.search)]) {
+      if (!fragment) continue;
+      conditions.push(fragment.sql);
+      parameters = { ...parameters, ...fragment.parameters };
     }
-    whereAccountMatches(query, filter.search);
-    return query;
+    return { sql: conditions.join(' AND '), parameters };
   }
 }

@@ -1,6 +1,7 @@
 import { Brackets, EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { entityFromRaw } from '../../database/raw-entities';
+import { columnsOf, select } from '../../database/select';
 import { AccountEntity, MspRollupEntity } from '../../entities';
 import { Clock } from '../clock';
 import {
@@ -140,20 +141,19 @@ export class RollupService {
   async totals(mspIds: readonly number[]): Promise<Map<number, MspTotals>> {
     const now = this.clock.now();
     const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
-    const query = this.db.manager
-      .createQueryBuilder(MspRollupEntity, 'r')
-      .leftJoin(AccountEntity, 'a', `a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}`, ended.parameters)
-      .select('r')
-      .addSelect('COUNT(a.id)', 'movedCount')
-      .addSelect('COALESCE(SUM(a.user_count), 0)', 'movedUsers')
-      .addSelect(`COALESCE(SUM(${freemiumUserCountSql('a')}), 0)`, 'movedCappedUsers')
-      .where('r.msp_id IN (:...mspIds)', { mspIds: [...mspIds] })
-      .groupBy('r.msp_id');
-    const metadata = query.expressionMap.mainAlias!.metadata;
+    const rows = await select(
+      this.db,
+      `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
+         COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users
+       FROM msp_rollups r LEFT JOIN accounts a ON a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}
+       WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
+      { ...ended.parameters, mspIds: [...mspIds] },
+    );
+    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
     const result = new Map<number, MspTotals>();
-    for (const raw of await query.getRawMany<Record<string, unknown>>()) {
+    for (const raw of rows) {
       const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
-      const moved = { count: Number(raw.movedCount), users: Number(raw.movedUsers), cappedUsers: Number(raw.movedCappedUsers) };
+      const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
       const current = bucketsAsOfNow(row, moved, now);
       result.set(row.mspId, {
         paid: current.paidCount,

@@ -1,0 +1,119 @@
+import { ConnectionIsNotSetError, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
+import type { Database } from './data-source';
+import { statementTimeoutAsTimeout } from './mysql-limits';
+import { remainingMs } from './request-scope';
+
+/** SQL with named parameters turned into placeholders: the text, and which parameter goes where. */
+interface Prepared {
+  parts: string[];
+  names: Array<{ name: string; spread: boolean }>;
+}
+
+const prepared = new Map<string, Prepared>();
+const PARAMETER = /(?<![:\w]):(\.\.\.)?([A-Za-z_]\w*)/g;
+
+function prepare(sql: string): Prepared {
+  let found = prepared.get(sql);
+  if (!found) {
+    const parts: string[] = [];
+    const names: Prepared['names'] = [];
+    let last = 0;
+    for (const match of sql.matchAll(PARAMETER)) {
+      parts.push(sql.slice(last, match.index));
+      names.push({ name: match[2], spread: match[1] !== undefined });
+      last = match.index! + match[0].length;
+    }
+    parts.push(sql.slice(last));
+    found = { parts, names };
+    if (prepared.size < 1000) prepared.set(sql, found);
+  }
+  return found;
+}
+
+/**
+ * A read written as SQL, with TypeORM's parameter style (`:name`, `:...list`), for the hot read
+ * path: the query builder's SQL generation (column aliasing, a regex pass over the whole text)
+ * cost more CPU than the statement itself. The text is parsed once and kept; values go to the
+ * driver as placeholders. It runs where a builder's query would: in the caller's transaction if
+ * there is one, else on its own (SQLite: queued behind transactions), under the request's
+ * deadline and statement limits, counted and logged like every statement. The SQL must quote
+ * what needs quoting and hold no `:word` outside parameters.
+ */
+export async function select<T = Record<string, unknown>>(db: Database, sql: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
+  const { parts, names } = prepare(sql);
+  let text = parts[0];
+  const values: unknown[] = [];
+  names.forEach(({ name, spread }, i) => {
+    if (!(name in parameters)) throw new Error(`select(): no value for :${name}`);
+    const value = parameters[name];
+    if (spread) {
+      const list = value as unknown[];
+      if (!Array.isArray(list) || list.length === 0) throw new Error(`select(): :...${name} needs a non-empty list`);
+      text += list.map(() => '?').join(', ');
+      for (const item of list) values.push(toDriver(db, item));
+    } else {
+      text += '?';
+      values.push(toDriver(db, value));
+    }
+    text += parts[i + 1];
+  });
+  const runner = db.currentRunner();
+  if (runner || db.engine === 'sqlite') return (runner ?? db.dataSource).query(text, values);
+  return poolQuery<T>(db, text, values);
+}
+
+/** What the driver binds: SQLite stores instants as TypeORM writes them (UTC text); mysql2 formats Dates itself. */
+function toDriver(db: Database, value: unknown): unknown {
+  if (value instanceof Date && db.engine === 'sqlite') return DateUtils.mixedDateToUtcDatetimeString(value);
+  return value;
+}
+
+type Callback = (error: Error | null, result?: unknown) => void;
+interface PooledConnection {
+  query(sql: string, values: unknown[], callback: Callback): void;
+  release(): void;
+}
+
+/**
+ * MySQL outside a transaction: one pooled connection for one statement, through the callback API
+ * (the promise wrapper TypeORM uses captures a stack trace per statement). The pool's connections
+ * carry the statement limits (mysql-limits.ts); errors reach callers as TypeORM's would.
+ */
+function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[]> {
+  remainingMs();
+  db.dataSource.logger.logQuery(text, values);
+  const pool = (db.dataSource.driver as unknown as { pool?: { getConnection(cb: (error: Error | null, connection?: PooledConnection) => void): void } }).pool;
+  // A closed data source has no pool: TypeORM's own statements fail with this error then.
+  if (!db.dataSource.isInitialized || !pool) return Promise.reject(new ConnectionIsNotSetError('mysql'));
+  return new Promise<T[]>((resolve, reject) => {
+    const fail = (error: Error) => reject(statementTimeoutAsTimeout(new QueryFailedError(text, values, error)));
+    pool.getConnection((error, connection) => {
+      if (error || !connection) return fail(error ?? new Error('no connection'));
+      connection.query(text, values, (queryError, rows) => {
+        connection.release();
+        if (queryError) fail(queryError);
+        else resolve(rows as T[]);
+      });
+    });
+  });
+}
+
+const columnLists = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Every column of an entity, selected as TypeORM names them in raw rows (`<alias>_<column>`), so
+ * `entityFromRaw` reads the rows of a hand-written select like a builder's.
+ */
+export function columnsOf<T extends ObjectLiteral>(db: Database, target: EntityTarget<T>, alias: string): string {
+  const metadata = db.dataSource.getMetadata(target);
+  let byAlias = columnLists.get(metadata);
+  if (!byAlias) columnLists.set(metadata, (byAlias = new Map()));
+  let list = byAlias.get(alias);
+  if (!list) {
+    const escape = (name: string) => db.dataSource.driver.escape(name);
+    list = metadata.columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(`${alias}_${c.databaseName}`)}`).join(', ');
+    byAlias.set(alias, list);
+  }
+  return list;
+}
