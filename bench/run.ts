@@ -15,7 +15,7 @@ import { summarizeProfile } from './profile-summary';
 import { Measurement, Report, ScenarioResult, writeReport } from './report';
 import { ensureSeed, sizesFor } from './seed';
 import { ADD_CUSTOMER, DASHBOARD, jsonBody, KeyName, scenarios, Target } from './scenarios';
-import { post, ServerProcess } from './server-process';
+import { post, ServerProcess, startScriptNodeArgs } from './server-process';
 
 /**
  * `npm run bench`: issue 8's benchmark. Seeds (or reuses) the fleet-scale data set, runs the
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     databaseUrl: settings.url,
     logFile: join(work, `${name}.log`),
     env: { ...PROJECT_ENV, ACCESS_TOKEN_SECRET: secret },
+    nodeArgs: startScriptNodeArgs(),
   });
   const dashboardBody = (first: number, state: string | null = 'ACTIVE_TRIAL', after?: string) =>
     JSON.parse(jsonBody('Dashboard', DASHBOARD, { first, state, ...(after ? { after } : {}) }));
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
   log(`cold start: ${coldStarts.map((ms) => ms.toFixed(0)).join(', ')} ms`);
 
   const project = await ServerProcess.start(projectOptions('project'));
-  const baseline = await ServerProcess.start({ kind: 'baseline', databaseUrl: settings.url, logFile: join(work, 'baseline.log') });
+  const baseline = await ServerProcess.start({ kind: 'baseline', databaseUrl: settings.url, logFile: join(work, 'baseline.log'), nodeArgs: startScriptNodeArgs() });
   const servers: Record<Target, ServerProcess> = { project, baseline };
   let explained: ExplainedStatement[] = [];
   const otherPlans: Array<{ label: string; statements: ExplainedStatement[] }> = [];

@@ -13,6 +13,17 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
+/**
+ * The node flags `npm start` runs the server with (package.json's `start` script), so the
+ * benchmark measures the server as it is started in production, flags included.
+ */
+export function startScriptNodeArgs(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not run node: ${start}`);
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
+
 export interface ServerOptions {
   kind: 'project' | 'baseline';
   databaseUrl: string;
