@@ -70,13 +70,6 @@ export class CustomerService {
           const replay = await this.replay(manager, mspId, idempotencyKey, requestHash, now);
           if (replay) return replay;
         }
-        const errors: UserError[] = [];
-        if (await emailTaken(manager, email.key)) errors.push(emailTakenError());
-        if (await manager.count(AccountEntity, { where: { mspId, nameKey: name.key } })) errors.push(nameTakenError());
-        if (externalId !== null && (await manager.count(AccountEntity, { where: { mspId, externalIdKey: externalId } }))) {
-          errors.push(externalIdTakenError());
-        }
-        if (errors.length > 0) throw new UserErrorsAbort(errors);
         const customer = await insertAccount(this.db, manager, {
           kind: AccountKind.CUSTOMER,
           mspId,
@@ -96,7 +89,7 @@ export class CustomerService {
           removalReason: null,
           purgedAt: null,
           createdAt: now,
-        });
+        }, (violated) => this.takenFields(manager, violated, mspId, email.key, name.key, externalId));
         if (idempotencyKey !== null) {
           await manager.insert(IdempotencyKeyEntity, { mspId, key: idempotencyKey, requestHash, accountId: customer.id, createdAt: now });
         }
@@ -119,6 +112,32 @@ export class CustomerService {
       if (this.db.uniqueViolation(error) === 'UQ_idempotency_keys_msp_key') return runOutcome(attempt);
       throw error;
     }
+  }
+
+  /**
+   * Every field of a refused insert that is taken, for an answer that names them all at once; run
+   * only after the insert hit a unique index (`violated`), so a successful add checks nothing
+   * twice. Reads committed rows: the index waited for any concurrent writer of the same value.
+   */
+  private async takenFields(
+    manager: EntityManager,
+    violated: UserError,
+    mspId: number,
+    emailKey: string,
+    nameKey: string,
+    externalId: string | null,
+  ): Promise<UserError[]> {
+    const taken = [
+      { error: emailTakenError(), found: () => emailTaken(manager, emailKey) },
+      { error: nameTakenError(), found: async () => (await manager.count(AccountEntity, { where: { mspId, nameKey } })) > 0 },
+      {
+        error: externalIdTakenError(),
+        found: async () => externalId !== null && (await manager.count(AccountEntity, { where: { mspId, externalIdKey: externalId } })) > 0,
+      },
+    ];
+    const errors: UserError[] = [];
+    for (const { error, found } of taken) if (error.code === violated.code || (await found())) errors.push(error);
+    return errors;
   }
 
   /**
