@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataSource, EntityManager, MigrationExecutor, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
 import { migrations } from './migrations';
@@ -9,6 +9,7 @@ import { DEFAULT_MYSQL_LIMITS, MysqlLimits, applyMysqlLimits, guardRunner } from
 import { connectWithRetry, underMigrationLock } from './start-up';
 import { commitBeforeDeadline, outsideRequest } from './request-scope';
 import { CountingLogger, SqlLogSink } from './statement-counter';
+import { uniqueIndexViolated } from './unique-violation';
 import { driverCode } from './unavailable';
 
 export { isDatabaseUnavailable } from './unavailable';
@@ -16,6 +17,9 @@ export { isDatabaseUnavailable } from './unavailable';
 export type Engine = 'sqlite' | 'mysql';
 
 export const MYSQL_KEY_COLLATION = 'utf8mb4_bin';
+
+/** Run once on each MySQL connection: READ COMMITTED is the session default, not set per transaction. */
+const MYSQL_SESSION_SQL = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'];
 
 export interface DatabaseOptions {
   /** A mysql:// URL, or undefined for the embedded SQLite file. */
@@ -105,7 +109,7 @@ export class Database {
    * Within a request, the commit is refused once the request's deadline has passed (TIMEOUT,
    * rolled back), so a request answered TIMEOUT never writes anything afterwards.
    * SQLite: the driver shares a single connection, so transactions are queued in the process
-   * and opened with BEGIN IMMEDIATE. MySQL: READ COMMITTED, retried on deadlock.
+   * and opened with BEGIN IMMEDIATE. MySQL: READ COMMITTED (MYSQL_SESSION_SQL), retried on deadlock.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.insideTransaction();
@@ -125,7 +129,7 @@ export class Database {
     const scope: TransactionScope = { runner, open: true, tail: Promise.resolve() };
     try {
       return await this.transactionScope.run(scope, async () => {
-        await runner.startTransaction(this.engine === 'mysql' ? 'READ COMMITTED' : undefined);
+        await runner.startTransaction();
         try {
           const result = await work(runner.manager);
           await commitBeforeDeadline(() => runner.commitTransaction());
@@ -205,29 +209,7 @@ export class Database {
    * error is not a unique violation. Index names are the ones the entities declare.
    */
   uniqueViolation(error: unknown): string | undefined {
-    if (!(error instanceof QueryFailedError)) return undefined;
-    const driverError = (error as QueryFailedError & { driverError?: { code?: string; message?: string } }).driverError;
-    const message = driverError?.message ?? error.message;
-    if (this.engine === 'mysql') {
-      if (driverError?.code !== 'ER_DUP_ENTRY') return undefined;
-      const key = /for key '([^']+)'/.exec(message)?.[1];
-      return key?.includes('.') ? key.slice(key.lastIndexOf('.') + 1) : key;
-    }
-    if (driverError?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && driverError?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      return undefined;
-    }
-    const failed = /constraint failed: (.+)$/.exec(message)?.[1];
-    if (!failed) return undefined;
-    const columns = failed.split(',').map((part) => part.trim().split('.'));
-    const table = columns[0][0];
-    const names = columns.map(([, column]) => column).join(',');
-    for (const metadata of this.dataSource.entityMetadatas) {
-      if (metadata.tableName !== table) continue;
-      for (const index of metadata.indices) {
-        if (index.isUnique && index.columns.map((c) => c.databaseName).join(',') === names) return index.name;
-      }
-    }
-    return undefined;
+    return uniqueIndexViolated(this.dataSource, error);
   }
 
   async close(): Promise<void> {
@@ -281,7 +263,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   applyEngineCollations(dataSource);
   try {
     if (dataSource.options.type === 'mysql') {
-      await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits });
+      await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits }, MYSQL_SESSION_SQL);
       await underMigrationLock(dataSource, async (runner) => {
         // On the lock's own connection, so a pool of one is enough to start.
         const executor = new MigrationExecutor(dataSource, runner);
