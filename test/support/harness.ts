@@ -109,7 +109,9 @@ export class TestApi {
         const mail = details as Partial<DeliveredMail>;
         if (mail.to && mail.text !== undefined) mailbox.push({ to: mail.to, subject: mail.subject ?? '', text: mail.text });
       },
-      warn: () => undefined,
+      // Printed: a delivery that failed would otherwise leave a test missing its mail with no
+      // word of why.
+      warn: (details: object, message: string) => console.warn(`mail log: ${message}`, details),
     };
     const services = createServices(db, clock, { ...TEST_SETTINGS, mailLog, ...options.settings });
     const app = await buildApp({
