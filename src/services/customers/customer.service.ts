@@ -64,11 +64,18 @@ export class CustomerService {
 
     const attempt = () =>
       this.db.transaction(async (manager) => {
-        const asOf = await this.rollups.lock(manager, mspId);
         const now = this.clock.now();
-        if (idempotencyKey !== null) {
+        const trial = { plan: StoredPlan.TRIAL, trialEndsAt: new Date(now.getTime() + this.trialLengthDays * DAY_MS), userCount: 0 };
+        if (idempotencyKey === null) {
+          // The MSP's lock (first, as in every change to its customers) and the new trial's
+          // place in its totals: one statement. A refusal below rolls both back.
+          await this.rollups.move(manager, mspId, null, trial, { lock: true });
+        } else {
+          // The key is read under the MSP's lock; a replay changes no totals.
+          await this.rollups.move(manager, mspId, null, null, { lock: true });
           const replay = await this.replay(manager, mspId, idempotencyKey, requestHash, now);
           if (replay) return replay;
+          await this.rollups.move(manager, mspId, null, trial);
         }
         const customer = await insertAccount(this.db, manager, {
           kind: AccountKind.CUSTOMER,
@@ -81,10 +88,8 @@ export class CustomerService {
           adminEmailVerifiedAt: null,
           externalId,
           externalIdKey: externalId,
-          plan: StoredPlan.TRIAL,
-          trialEndsAt: new Date(now.getTime() + this.trialLengthDays * DAY_MS),
+          ...trial,
           licensedSeats: null,
-          userCount: 0,
           removedAt: null,
           removalReason: null,
           purgedAt: null,
@@ -93,7 +98,6 @@ export class CustomerService {
         if (idempotencyKey !== null) {
           await manager.insert(IdempotencyKeyEntity, { mspId, key: idempotencyKey, requestHash, accountId: customer.id, createdAt: now });
         }
-        await this.rollups.apply(manager, mspId, asOf, null, customer);
         await this.audit.record(manager, principal, {
           action: AuditAction.CUSTOMER_ADDED,
           mspId,
