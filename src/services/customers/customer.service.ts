@@ -4,7 +4,7 @@ import { Database } from '../../database/data-source';
 import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../../entities';
 import { emailTaken, insertAccount } from '../account-insert';
 import { emailTakenError, externalIdTakenError, nameTakenError } from '../user-errors';
-import { AuditAction, AuditService } from '../audit.service';
+import { AuditAction } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { EmailVerificationService } from '../email-verification.service';
 import { accountNumberOf, toGlobalId } from '../global-id';
@@ -30,7 +30,6 @@ export class CustomerService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly rollups: RollupService,
-    private readonly audit: AuditService,
     private readonly verification: EmailVerificationService,
     private readonly trialLengthDays: number,
     private readonly events: WebhookEventService,
@@ -98,13 +97,15 @@ export class CustomerService {
         if (idempotencyKey !== null) {
           await manager.insert(IdempotencyKeyEntity, { mspId, key: idempotencyKey, requestHash, accountId: customer.id, createdAt: now });
         }
-        await this.audit.record(manager, principal, {
-          action: AuditAction.CUSTOMER_ADDED,
-          mspId,
-          target: toGlobalId('CustomerAccount', customer.accountNumber),
-          details: { organizationName: customer.name, externalId: customer.externalId },
-        });
-        await this.verification.issue(manager, principal, customer);
+        // Its audit entry goes in with the verification link's, one insert for both.
+        await this.verification.issue(manager, principal, customer, 'CUSTOMER_ADDED', [
+          {
+            action: AuditAction.CUSTOMER_ADDED,
+            mspId,
+            target: toGlobalId('CustomerAccount', customer.accountNumber),
+            details: { organizationName: customer.name, externalId: customer.externalId },
+          },
+        ]);
         await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
         return customer;
       });
