@@ -73,6 +73,11 @@ describeEachEngine('audit log', (api) => {
       { id: expect.any(String), action: 'CUSTOMER_ADDED', actor, target: customerId, createdAt: START.toISOString(), requestId: added.headers['x-request-id'] },
     ]);
     expect(new Set(mine.map((e) => e.requestId)).size).toBe(3);
+    // addCustomer's two entries (one insert), in the order written: its own, then its link's; listed newest first.
+    expect(events.filter((e) => e.requestId === added.headers['x-request-id']).map((e) => [e.action, e.target, e.actor])).toEqual([
+      ['VERIFICATION_EMAIL_SENT', customerId, actor],
+      ['CUSTOMER_ADDED', customerId, actor],
+    ]);
     expect(mine.every((e) => rowIdOf(e.id, 'AuditEvent') !== null)).toBe(true);
 
     // Only the key's prefix is written: neither the full key nor its secret part appears anywhere.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { openDatabase } from '../src/database/data-source';
-import { ApiKeyRole } from '../src/entities';
+import { ApiKeyRole, MailOutboxEntity } from '../src/entities';
 import { buildApp } from '../src/http/app';
 import { createServices } from '../src/services';
 import { DAY_MS, ManualClock } from '../src/services/clock';
@@ -129,6 +129,18 @@ describeEachEngine('admin email verification', (api) => {
       expect(mail.sentAt).not.toBeNull();
       expect(mail.error).toBeNull();
     });
+  });
+
+  it('is sent for every one of many customers added at once: none is left pending after idle()', async () => {
+    const t = tag();
+    const emails = Array.from({ length: 30 }, (_, i) => `burst${i}-${t}@example.com`);
+    await Promise.all(emails.map((email, i) => api().ok(msp.key, ADD_CUSTOMER, { input: { adminEmail: email, organizationName: `Burst ${t} ${i}` } })));
+    await api().services.mail.idle();
+    for (const email of emails) {
+      const [mail] = await store.mailTo(email);
+      expect({ email, sent: mail.sentAt !== null, error: mail.error }).toEqual({ email, sent: true, error: null });
+    }
+    expect((await api().delivered()).filter((mail) => emails.includes(mail.to))).toHaveLength(30);
   });
 
   describe('verifyAdminEmail', () => {
@@ -423,6 +435,46 @@ describe.each(ENGINES)('verification email over SMTP [%s]', (engine) => {
     await services.mail.idle();
     expect(smtp.received.length).toBe(count);
     expect(await outbox('never@rollback.example')).toEqual([]);
+  });
+
+  it("sends a savepoint's mail only when both it and its transaction commit", async () => {
+    const arrival = smtp.next();
+    await services.db.transaction(async (manager) => {
+      await services.mail.enqueue(manager, { to: 'outer@commit.example', subject: 'Outer', body: 'hello' });
+      await expect(
+        services.db.transaction(async (inner) => {
+          await services.mail.enqueue(inner, { to: 'inner@rollback.example', subject: 'Inner', body: 'hello' });
+          throw new Error('the inner part fails');
+        }),
+      ).rejects.toThrow('the inner part fails');
+    });
+    expect((await arrival).to).toEqual(['outer@commit.example']);
+    await services.mail.idle();
+    expect(smtp.received.filter((m) => m.to.includes('inner@rollback.example'))).toEqual([]);
+    expect(await outbox('inner@rollback.example')).toEqual([]);
+  });
+
+  it('sends a row a stopped process left pending once, however many passes run at once, and redacts it', async () => {
+    // As committed by a process that stopped before delivering it: a row, and no delivery under way.
+    await services.db.transaction((manager) =>
+      manager.insert(MailOutboxEntity, {
+        recipient: 'left@behind.example',
+        subject: 'Left behind',
+        body: 'open http://app.test/#/verify-email?token=secret-token-value now',
+        createdAt: START,
+        sentAt: null,
+        error: null,
+      }),
+    );
+    const passes = await Promise.all([services.mail.deliverPending(), services.mail.deliverPending(), services.mail.deliverPending()]);
+    expect(passes.reduce((a, b) => a + b, 0)).toBe(1);
+    await services.mail.idle();
+    const received = smtp.received.filter((m) => m.to.includes('left@behind.example'));
+    expect(received).toHaveLength(1);
+    expect(received[0].raw).toContain('secret-token-value');
+    const [row] = await services.db.dataSource.query('SELECT sent_at AS sentAt, body FROM mail_outbox WHERE recipient = ?', ['left@behind.example']);
+    expect(row.sentAt).not.toBeNull();
+    expect(row.body).toBe('open http://app.test/#/verify-email?token=[redacted-after-delivery] now');
   });
 
   it('records the error of a refused delivery on the outbox row', async () => {

@@ -93,7 +93,7 @@ describeEachEngine('errors and logs', (api, engine) => {
     try {
       const accounts = await api().rowCount('accounts');
       // A write the service did not check first hits a unique index inside addCustomer's transaction.
-      jest.spyOn(api().services.audit, 'record').mockImplementation(async (manager: EntityManager) => {
+      jest.spyOn(api().services.audit, 'recordAll').mockImplementation(async (manager: EntityManager) => {
         const row = { mspId: msp.entity.id, key: 'dup-key', requestHash: 'h'.repeat(64), accountId: 1, createdAt: new Date() };
         await manager.insert(IdempotencyKeyEntity, row);
         await manager.insert(IdempotencyKeyEntity, row);

@@ -208,5 +208,26 @@ describeEachEngine('rollup consistency under a random sequence', (api) => {
     expect(log.some((line) => line.includes('FREEMIUM_LIMIT_REACHED'))).toBe(true);
     expect(log.some((line) => line.includes('clock -'))).toBe(true);
   });
+
+  it('buckets a customer added while the clock stands before the watermark by more than a trial against that watermark', async () => {
+    const msp = await api().makeMsp();
+    const counts = async () => {
+      const { paid, active, expired, searched, ...reported } = (await api().ok(msp.key, DASHBOARD, { search: 'seq' })).msp;
+      return { reported, expected: await bruteForce(api(), msp.entity.id) };
+    };
+    // The expiry pass moves the watermark 30 days ahead; then the clock goes back to START.
+    api().clock.set(new Date(START.getTime() + 30 * DAY_MS));
+    await api().services.rollups.advance();
+    api().clock.set(START);
+    await msp.addCustomer({ name: 'Seq early', users: 2 });
+    const now = await counts();
+    expect(now.reported.customerCounts).toEqual({ paid: 0, activeTrials: 1, expiredTrials: 0, total: 1 });
+    expect(now.reported).toEqual(now.expected);
+    // At the watermark, the same trial (ended 16 days before it) is expired.
+    api().clock.set(new Date(START.getTime() + 30 * DAY_MS));
+    const later = await counts();
+    expect(later.reported.customerCounts).toEqual({ paid: 0, activeTrials: 0, expiredTrials: 1, total: 1 });
+    expect(later.reported).toEqual(later.expected);
+  });
 });
 

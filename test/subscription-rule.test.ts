@@ -1,7 +1,8 @@
 import { In } from 'typeorm';
-import { AccountEntity, MonitoredUserEntity, StoredPlan } from '../src/entities';
+import { AccountEntity, MonitoredUserEntity, MspRollupEntity, StoredPlan } from '../src/entities';
 import {
   FREEMIUM_USER_LIMIT,
+  activeTrialAtSql,
   SqlFragment,
   SubscriptionState,
   freemiumMonitoredIds,
@@ -117,6 +118,26 @@ describeEachEngine('subscription rule: the TypeScript and SQL forms agree', (api
         );
       }
     }
+  });
+
+  it('whether known facts are an active trial at a stored instant (a rollup watermark)', async () => {
+    const msp = await api().makeMsp();
+    const mismatches: string[] = [];
+    for (const at of INSTANTS) {
+      await api().db.manager.update(MspRollupEntity, { mspId: msp.entity.id }, { asOf: at });
+      for (const r of rows) {
+        const fragment = activeTrialAtSql(r, 'r.as_of', 'x');
+        const [value] = await api()
+          .db.manager.createQueryBuilder(MspRollupEntity, 'r')
+          .select(`CASE WHEN ${fragment.sql} THEN 1 ELSE 0 END`, 'value')
+          .where('r.msp_id = :mspId', { mspId: msp.entity.id })
+          .setParameters(fragment.parameters)
+          .getRawMany<{ value: number | string }>();
+        const ts = Number(subscriptionState(r, at) === SubscriptionState.ACTIVE_TRIAL);
+        if (Number(value.value) !== ts) mismatches.push(`at ${at.toISOString()}: ${describeRow(r)}: SQL ${value.value}, TS ${ts}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('the users Freemium keeps: the first 3 by (first seen, id), ties on first seen included', async () => {

@@ -1,7 +1,9 @@
+import { createConnection } from 'mysql2/promise';
 import { Like } from 'typeorm';
+import { openDatabase } from '../src/database/data-source';
 import { currentScope, newRequestScope, outsideRequest, runInRequestScope } from '../src/database/request-scope';
 import { AccountEntity } from '../src/entities';
-import { describeOnMysql } from './support/engines';
+import { describeOnMysql, freshDatabase } from './support/engines';
 import { TestApi, describeEachEngine } from './support/harness';
 
 /**
@@ -216,5 +218,49 @@ describeOnMysql('detached transactions', () => {
       expect(runners[0]).not.toBe(outer.queryRunner);
       expect(runners[1]).not.toBe(outer.queryRunner);
     });
+  });
+});
+
+/**
+ * MySQL: every transaction is READ COMMITTED (each connection's session default, set once when
+ * the pool first hands the connection out), also on a connection the pool opens to replace one
+ * that died. What READ COMMITTED means here: a second read in the same transaction sees a row
+ * another connection committed in between (REPEATABLE READ, the server's default, would not).
+ */
+describeOnMysql('transaction isolation', () => {
+  it('is READ COMMITTED on the pool\'s first connection and on one that replaces a killed one', async () => {
+    const database = await freshDatabase('mysql');
+    const db = await openDatabase({ url: database.url, poolSize: 1 });
+    const admin = await createConnection(database.url as string);
+    try {
+      await admin.query('CREATE TABLE isolation_probe (n INT NOT NULL) ENGINE=InnoDB');
+      await admin.query('INSERT INTO isolation_probe VALUES (0)');
+      /** How far the value moved between two reads in one transaction while another connection committed a change. */
+      const seenMove = () =>
+        db.transaction(async (manager) => {
+          const [first] = await manager.query('SELECT n FROM isolation_probe');
+          await admin.query('UPDATE isolation_probe SET n = n + 1');
+          const [second] = await manager.query('SELECT n FROM isolation_probe');
+          return Number(second.n) - Number(first.n);
+        });
+      const connectionId = async () => Number((await db.manager.query('SELECT CONNECTION_ID() AS id'))[0].id);
+
+      expect(await seenMove()).toBe(1);
+      const killed = await connectionId();
+      await admin.query(`KILL ${killed}`);
+      // The pool drops the dead connection once it notices; a statement meanwhile may fail.
+      let replacement: number | undefined;
+      for (let i = 0; i < 50 && (replacement === undefined || replacement === killed); i++) {
+        replacement = await connectionId().catch(() => undefined);
+        if (replacement === undefined || replacement === killed) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(replacement).toBeDefined();
+      expect(replacement).not.toBe(killed);
+      expect(await seenMove()).toBe(1);
+    } finally {
+      await admin.end();
+      await db.close();
+      await database.drop();
+    }
   });
 });

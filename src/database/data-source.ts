@@ -18,6 +18,9 @@ export type Engine = 'sqlite' | 'mysql';
 
 export const MYSQL_KEY_COLLATION = 'utf8mb4_bin';
 
+/** Run once on each MySQL connection: READ COMMITTED is the session default, not set per transaction. */
+const MYSQL_SESSION_SQL = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'];
+
 export interface DatabaseOptions {
   /** A mysql:// URL, or undefined for the embedded SQLite file. */
   url: string | undefined;
@@ -39,6 +42,8 @@ interface TransactionScope {
   open: boolean;
   /** Nested transactions opened in this one run one after another (savepoints are a stack). */
   tail: Promise<unknown>;
+  /** What `afterCommit` registered in this transaction (a nested one hands its list up on commit). */
+  committed: Array<() => void>;
 }
 
 /** The data source plus what the services need from it that TypeORM does not give portably. */
@@ -111,7 +116,7 @@ export class Database {
    * Within a request, the commit is refused once the request's deadline has passed (TIMEOUT,
    * rolled back), so a request answered TIMEOUT never writes anything afterwards.
    * SQLite: the driver shares a single connection, so transactions are queued in the process
-   * and opened with BEGIN IMMEDIATE. MySQL: READ COMMITTED, retried on deadlock.
+   * and opened with BEGIN IMMEDIATE. MySQL: READ COMMITTED (MYSQL_SESSION_SQL), retried on deadlock.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.insideTransaction();
@@ -128,13 +133,14 @@ export class Database {
   }
 
   private async outermost<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const scope: TransactionScope = { runner, open: true, tail: Promise.resolve() };
+    const scope: TransactionScope = { runner, open: true, tail: Promise.resolve(), committed: [] };
     try {
       return await this.transactionScope.run(scope, async () => {
-        await runner.startTransaction(this.engine === 'mysql' ? 'READ COMMITTED' : undefined);
+        await runner.startTransaction();
         try {
           const result = await work(runner.manager);
           await commitBeforeDeadline(() => runner.commitTransaction());
+          for (const then of scope.committed) this.detached(then);
           return result;
         } catch (error) {
           await this.abandon(runner);
@@ -168,7 +174,7 @@ export class Database {
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.engine === 'mysql') return work();
-    const scope: TransactionScope = { runner: this.sharedRunner as QueryRunner, open: true, tail: Promise.resolve() };
+    const scope: TransactionScope = { runner: this.sharedRunner as QueryRunner, open: true, tail: Promise.resolve(), committed: [] };
     return this.enqueue(() => this.transactionScope.run(scope, work).finally(() => (scope.open = false)));
   }
 
@@ -182,17 +188,30 @@ export class Database {
     return this.transactionScope.run(undefined as unknown as TransactionScope, () => outsideRequest(work));
   }
 
+  /**
+   * Runs `then` once the running transaction has committed, outside it and outside the request
+   * (as `detached`); never if it rolls back (a savepoint's, when the outermost transaction
+   * commits). Outside a transaction it runs at once. For work that must see the change
+   * committed, such as sending its mail.
+   */
+  afterCommit(then: () => void): void {
+    const scope = this.insideTransaction();
+    if (scope) scope.committed.push(then);
+    else this.detached(then);
+  }
+
   private nested<T>(outer: TransactionScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const run = () => {
       if (!outer.open) {
         throw new Error('A nested Database.transaction() outlived the transaction it was opened in; start detached work with Database.detached().');
       }
-      const scope: TransactionScope = { runner: outer.runner, open: true, tail: Promise.resolve() };
+      const scope: TransactionScope = { runner: outer.runner, open: true, tail: Promise.resolve(), committed: [] };
       return this.transactionScope.run(scope, async () => {
         await outer.runner.startTransaction();
         try {
           const result = await work(outer.runner.manager);
           await outer.runner.commitTransaction();
+          outer.committed.push(...scope.committed);
           return result;
         } catch (error) {
           await outer.runner.rollbackTransaction().catch(() => undefined);
@@ -266,7 +285,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   applyEngineCollations(dataSource);
   try {
     if (dataSource.options.type === 'mysql') {
-      await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits });
+      await applyMysqlLimits(dataSource, { ...DEFAULT_MYSQL_LIMITS, ...options.limits }, MYSQL_SESSION_SQL);
       await underMigrationLock(dataSource, async (runner) => {
         // On the lock's own connection, so a pool of one is enough to start.
         const executor = new MigrationExecutor(dataSource, runner);

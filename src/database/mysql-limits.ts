@@ -46,8 +46,13 @@ function isStatementTimeout(error: unknown): boolean {
   return STATEMENT_TIMEOUT_CODES.has(driverError?.code ?? '') || STATEMENT_TIMEOUT_ERRNOS.has(driverError?.errno ?? 0);
 }
 
-/** Installs the limits on an initialized MySQL data source (its pool and every query runner it creates). */
-export async function applyMysqlLimits(dataSource: DataSource, limits: MysqlLimits): Promise<void> {
+/**
+ * Installs the limits on an initialized MySQL data source (its pool and every query runner it
+ * creates). `sessionSql` runs once on each pooled connection, before the first statement the
+ * pool hands it out for: on the connections open already and on every one the pool creates
+ * later (a connection destroyed after a timeout is replaced by a new one).
+ */
+export async function applyMysqlLimits(dataSource: DataSource, limits: MysqlLimits, sessionSql: readonly string[] = []): Promise<void> {
   const rows: Array<{ v: string }> = await dataSource.query('SELECT VERSION() AS v');
   const mariadb = /mariadb/i.test(rows[0]?.v ?? '');
   const driver = dataSource.driver as unknown as { pool: MysqlPool; createQueryRunner: (mode: string) => QueryRunner };
@@ -62,6 +67,14 @@ export async function applyMysqlLimits(dataSource: DataSource, limits: MysqlLimi
     if (connection[guarded]) return connection;
     connection[guarded] = true;
     const query = connection.query.bind(connection);
+    // mysql2 runs a connection's statements in order, so these come before the caller's. One
+    // that fails leaves the session unknown: the connection is destroyed, so the caller's
+    // statement fails too rather than run without it.
+    for (const sql of sessionSql) {
+      query(sql, (error: Error | null) => {
+        if (error) connection.destroy();
+      });
+    }
     connection.query = (sql: unknown, ...rest: unknown[]) => {
       const scope = currentScope();
       if (!scope || typeof sql !== 'string') return query(sql, ...rest);

@@ -2,8 +2,8 @@ import { DataSource, QueryFailedError } from 'typeorm';
 
 /**
  * The name of the unique index a failed insert or update ran into, or undefined when the error
- * is not a unique violation. Index names are the ones the entities declare: MySQL names the key,
- * SQLite the columns, which are matched to the entity's unique index on them.
+ * is not a unique violation. Index names are the ones the entities declare (SQLite names only
+ * the columns, so the index is found by them).
  */
 export function uniqueIndexViolated(dataSource: DataSource, error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity } from '../entities';
-import { UserErrorsAbort } from './errors';
+import { UserError, UserErrorsAbort } from './errors';
 import { takenErrorOf } from './user-errors';
 
 /** Account numbers: 8 digits, random so they reveal nothing, never reused (rows are never deleted). */
@@ -16,14 +16,17 @@ export async function emailTaken(manager: EntityManager, emailKey: string): Prom
 }
 
 /**
- * Inserts an account with a fresh account number. A unique index that a concurrent writer won
- * (email, organization name, external id) becomes the matching user error and aborts the
- * transaction; a clash of random account numbers is retried with another number.
+ * Inserts an account with a fresh account number. The unique indexes are the checks: a taken
+ * email, organization name or external id becomes the matching user error and aborts the
+ * transaction (with `everyTaken`, the errors it returns, so that a caller can report every
+ * taken field at once; it runs only on that failure path). A clash of random account numbers is
+ * retried with another number.
  */
 export async function insertAccount(
   db: Database,
   manager: EntityManager,
   values: Omit<AccountEntity, 'id' | 'accountNumber'>,
+  everyTaken?: (violated: UserError) => Promise<UserError[]>,
 ): Promise<AccountEntity> {
   for (let attempt = 0; ; attempt++) {
     const accountNumber = newAccountNumber();
@@ -38,7 +41,7 @@ export async function insertAccount(
       const index = db.uniqueViolation(error);
       if (index === 'UQ_accounts_account_number' && attempt < 5) continue;
       const taken = takenErrorOf(index);
-      if (taken) throw new UserErrorsAbort([taken]);
+      if (taken) throw new UserErrorsAbort(everyTaken ? await everyTaken(taken) : [taken]);
       throw error;
     }
   }

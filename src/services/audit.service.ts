@@ -85,19 +85,31 @@ export class AuditService {
    * `actor` null is a keyless action (an admin following a verification link).
    */
   async record(manager: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    let details = entry.details ? JSON.stringify(entry.details) : null;
-    if (details && details.length > DETAILS_MAX) details = JSON.stringify({ truncated: true });
-    await manager.insert(AuditEventEntity, {
-      mspId: entry.mspId,
-      actorKeyPrefix: actor?.keyPrefix ?? null,
-      actorRole: actor?.role ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      details,
-      requestId: actor?.requestId ?? null,
-      clientAddress: actor?.clientAddress ?? null,
-      createdAt: this.clock.now(),
-    });
+    await this.recordAll(manager, actor, [entry]);
+  }
+
+  /** `record` for several entries of one change by one actor: one insert, entries in order. */
+  async recordAll(manager: EntityManager, actor: Actor | null, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const createdAt = this.clock.now();
+    await manager.insert(
+      AuditEventEntity,
+      entries.map((entry) => {
+        let details = entry.details ? JSON.stringify(entry.details) : null;
+        if (details && details.length > DETAILS_MAX) details = JSON.stringify({ truncated: true });
+        return {
+          mspId: entry.mspId,
+          actorKeyPrefix: actor?.keyPrefix ?? null,
+          actorRole: actor?.role ?? null,
+          action: entry.action,
+          target: entry.target ?? null,
+          details,
+          requestId: actor?.requestId ?? null,
+          clientAddress: actor?.clientAddress ?? null,
+          createdAt,
+        };
+      }),
+    );
   }
 
   /**

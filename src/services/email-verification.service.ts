@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, EmailVerificationEntity } from '../entities';
-import { AuditAction, AuditService } from './audit.service';
+import { AuditAction, AuditEntry, AuditService } from './audit.service';
 import { Clock, DAY_MS } from './clock';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from './errors';
 import { toGlobalId } from './global-id';
@@ -42,9 +42,16 @@ export class EmailVerificationService {
   /**
    * Issues a verification link for the account's current admin email, in the caller's
    * transaction: stores the SHA-256 of a random token (never the token), queues the email
-   * (sent once the transaction commits) and audits VERIFICATION_EMAIL_SENT without the token.
+   * (sent once the transaction commits) and audits VERIFICATION_EMAIL_SENT without the token,
+   * after `audited`: the caller's own entries for the change, recorded in the same insert.
    */
-  async issue(manager: EntityManager, actor: Principal | null, account: AccountEntity, reason: VerificationReason = 'CUSTOMER_ADDED'): Promise<void> {
+  async issue(
+    manager: EntityManager,
+    actor: Principal | null,
+    account: AccountEntity,
+    reason: VerificationReason = 'CUSTOMER_ADDED',
+    audited: readonly AuditEntry[] = [],
+  ): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     await manager.insert(EmailVerificationEntity, {
@@ -71,12 +78,10 @@ export class EmailVerificationService {
         'The link works once. If you did not expect this email, you can ignore it.',
       ].join('\n'),
     });
-    await this.audit.record(manager, actor, {
-      action: AuditAction.VERIFICATION_EMAIL_SENT,
-      mspId: account.mspId,
-      target: accountTarget(account),
-      details: { reason },
-    });
+    await this.audit.recordAll(manager, actor, [
+      ...audited,
+      { action: AuditAction.VERIFICATION_EMAIL_SENT, mspId: account.mspId, target: accountTarget(account), details: { reason } },
+    ]);
   }
 
   /**

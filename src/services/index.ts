@@ -89,7 +89,7 @@ export function createServices(db: Database, clock: Clock, settings: ServiceSett
   });
   const trialNotices = new TrialNoticeService(db, clock, rollups, webhookEvents);
   const usage = new UsageService(db, clock, audit);
-  const customers = new CustomerService(db, clock, rollups, audit, verification, settings.trialLengthDays, webhookEvents);
+  const customers = new CustomerService(db, clock, rollups, verification, settings.trialLengthDays, webhookEvents);
   const customerList = new CustomerListService(db, clock);
   const customerUpdates = new CustomerUpdateService(db, rollups, audit, verification);
   const staffOperations = new StaffOperationsService(db, clock, rollups, audit, customers, webhookEvents);

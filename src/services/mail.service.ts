@@ -1,5 +1,5 @@
 import { Transporter, createTransport } from 'nodemailer';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
 import { MailOutboxEntity } from '../entities';
 import { Clock } from './clock';
@@ -60,14 +60,17 @@ export class SmtpMailer implements Mailer {
 }
 
 const ERROR_MAX = 500;
+const CLAIM_ATTEMPTS = 3;
 
 /**
  * Outgoing mail. `enqueue` writes the outbox row in the caller's transaction; delivery starts
- * at once but claims the row in a transaction of its own, which waits for the caller's to end
- * (SQLite: transactions are queued in the process; MySQL: a locking read of the new row waits
- * for the inserting transaction). So a rolled-back change never sends mail: its row is gone.
- * Delivery is at most once: the row is marked sent before the transport is called, and a
- * failure clears the mark and records the error.
+ * once that transaction has committed (`Database.afterCommit`), so a rolled-back change never
+ * sends mail, and no delivery waits on the change's locks or holds a connection meanwhile.
+ * Delivery is at most once: one conditional update claims a pending row (marks it sent) before
+ * the transport is called, whichever instance or pass gets there first; a failure clears the
+ * mark and records the error. The claim also drops the link tokens from the kept copy (they are
+ * credentials, and only their hashes are stored anywhere else; a new link is one resend away):
+ * the message goes out from memory, as enqueued, or as read by `deliverPending`.
  */
 export class MailService {
   private readonly mailer: Mailer;
@@ -96,8 +99,9 @@ export class MailService {
       sentAt: null,
       error: null,
     });
-    // Detached: delivery claims the row in a transaction of its own, after the caller's ends.
-    this.track(this.db.detached(() => this.deliver(Number(result.identifiers[0].id))));
+    const id = Number(result.identifiers[0].id);
+    const mail = { from: this.from, to: message.to, subject: message.subject, text: message.body };
+    this.db.afterCommit(() => this.track(this.deliver(id, mail)));
   }
 
   /**
@@ -105,17 +109,15 @@ export class MailService {
    * stopped between commit and delivery); for a periodic pass. Returns how many were sent.
    */
   async deliverPending(): Promise<number> {
-    const rows = await this.db.transaction((manager) =>
-      manager
-        .createQueryBuilder(MailOutboxEntity, 'o')
-        .select('o.id', 'id')
-        .where('o.sent_at IS NULL AND o.error IS NULL')
-        .orderBy('o.id')
-        .limit(100)
-        .getRawMany<{ id: number | string }>(),
-    );
+    const rows = await this.db.manager.find(MailOutboxEntity, {
+      where: { sentAt: IsNull(), error: IsNull() },
+      order: { id: 'ASC' },
+      take: 100,
+    });
     let sent = 0;
-    for (const row of rows) if (await this.deliver(Number(row.id))) sent++;
+    for (const row of rows) {
+      if (await this.deliver(row.id, { from: this.from, to: row.recipient, subject: row.subject, text: row.body })) sent++;
+    }
     return sent;
   }
 
@@ -133,33 +135,43 @@ export class MailService {
     void settled.finally(() => this.inFlight.delete(settled));
   }
 
-  /** Claims one row and sends it; false when there was nothing to send (rolled back, or claimed). */
-  private async deliver(id: number): Promise<boolean> {
-    const row = await this.db.transaction(async (manager) => {
-      const query = manager
-        .createQueryBuilder(MailOutboxEntity, 'o')
-        .where('o.id = :id', { id })
-        .andWhere('o.sent_at IS NULL AND o.error IS NULL');
-      // Waits for the transaction that inserted the row to commit or roll back.
-      if (this.db.engine === 'mysql') query.setLock('pessimistic_write');
-      const found = await query.getOne();
-      if (found) await manager.update(MailOutboxEntity, { id }, { sentAt: this.clock.now() });
-      return found;
-    });
-    if (!row) return false;
-    // Once handed over (or refused), the kept copy loses its link tokens: they are credentials,
-    // and only their hashes are stored anywhere else. A new link is one resend away.
-    const redacted = redactTokens(row.body);
+  /** Claims a committed row and sends it; false when there was nothing to send (claimed already). */
+  private async deliver(id: number, mail: OutgoingMail): Promise<boolean> {
+    if (!(await this.claim(id, redactTokens(mail.text)))) return false;
     try {
-      await this.mailer.send({ from: this.from, to: row.recipient, subject: row.subject, text: row.body });
-      await this.db.transaction((manager) => manager.update(MailOutboxEntity, { id }, { body: redacted }));
-      if (this.smtp) this.log.info({ mailId: id, to: row.recipient, subject: row.subject }, 'mail sent');
+      await this.mailer.send(mail);
+      if (this.smtp) this.log.info({ mailId: id, to: mail.to, subject: mail.subject }, 'mail sent');
       return true;
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, ERROR_MAX) || 'delivery failed';
-      await this.db.transaction((manager) => manager.update(MailOutboxEntity, { id }, { sentAt: null, error: message, body: redacted }));
-      this.log.warn({ mailId: id, to: row.recipient, error: message }, 'mail not sent');
+      await this.db.manager.update(MailOutboxEntity, { id }, { sentAt: null, error: message });
+      this.log.warn({ mailId: id, to: mail.to, error: message }, 'mail not sent');
       return false;
+    }
+  }
+
+  /**
+   * Marks a pending row sent and keeps its redacted body, in one autocommit statement; true if
+   * this call did. A statement that fails (no connection free in time, a lost connection) is
+   * tried again: if it had taken effect, the retry finds the row claimed and sends nothing, so
+   * the mail still goes out at most once; only a database down throughout leaves the row
+   * pending, for `deliverPending`.
+   */
+  private async claim(id: number, redactedBody: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const claimed = await this.db.manager
+          .createQueryBuilder()
+          .update(MailOutboxEntity)
+          .set({ sentAt: this.clock.now(), body: redactedBody })
+          .where('id = :id AND sent_at IS NULL AND error IS NULL', { id })
+          .execute();
+        return (claimed.affected ?? 0) > 0;
+      } catch (error) {
+        if (attempt >= CLAIM_ATTEMPTS) throw error;
+        this.log.warn({ mailId: id, err: error, attempt }, 'mail claim failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
     }
   }
 }

@@ -1,10 +1,9 @@
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, ApiKeyRole, StoredPlan } from '../entities';
-import { emailTaken, insertAccount } from './account-insert';
-import { emailTakenError } from './user-errors';
+import { insertAccount } from './account-insert';
 import { ApiKeyService, NewApiKey } from './api-key.service';
 import { Clock, DAY_MS } from './clock';
-import { AppError, Outcome, UserErrorsAbort, runOutcome } from './errors';
+import { AppError, Outcome, runOutcome } from './errors';
 import { checkEmail, checkOrganizationName, isUserError } from './text/text-rules';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from './pagination';
 import { Principal, isStaff } from './principal';
@@ -35,7 +34,6 @@ export class MspService {
     if (!checked.ok) return checked;
     return runOutcome(() =>
       this.db.transaction(async (manager) => {
-        if (await emailTaken(manager, checked.value.emailKey)) throw new UserErrorsAbort([emailTakenError()]);
         const msp = await insertAccount(this.db, manager, {
           ...this.accountValues(checked.value),
           kind: AccountKind.MSP,
@@ -58,7 +56,6 @@ export class MspService {
     if (!checked.ok) return checked;
     return runOutcome(() =>
       this.db.transaction(async (manager) => {
-        if (await emailTaken(manager, checked.value.emailKey)) throw new UserErrorsAbort([emailTakenError()]);
         const now = this.clock.now();
         return insertAccount(this.db, manager, {
           ...this.accountValues(checked.value),

@@ -4,7 +4,7 @@ import { Database } from '../../database/data-source';
 import { AccountEntity, AccountKind, IdempotencyKeyEntity, StoredPlan } from '../../entities';
 import { emailTaken, insertAccount } from '../account-insert';
 import { emailTakenError, externalIdTakenError, nameTakenError } from '../user-errors';
-import { AuditAction, AuditService } from '../audit.service';
+import { AuditAction } from '../audit.service';
 import { Clock, DAY_MS } from '../clock';
 import { EmailVerificationService } from '../email-verification.service';
 import { accountNumberOf, toGlobalId } from '../global-id';
@@ -30,7 +30,6 @@ export class CustomerService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly rollups: RollupService,
-    private readonly audit: AuditService,
     private readonly verification: EmailVerificationService,
     private readonly trialLengthDays: number,
     private readonly events: WebhookEventService,
@@ -64,19 +63,19 @@ export class CustomerService {
 
     const attempt = () =>
       this.db.transaction(async (manager) => {
-        const asOf = await this.rollups.lock(manager, mspId);
         const now = this.clock.now();
-        if (idempotencyKey !== null) {
+        const trial = { plan: StoredPlan.TRIAL, trialEndsAt: new Date(now.getTime() + this.trialLengthDays * DAY_MS), userCount: 0 };
+        if (idempotencyKey === null) {
+          // The MSP's lock (first, as in every change to its customers) and the new trial's
+          // place in its totals: one statement. A refusal below rolls both back.
+          await this.rollups.move(manager, mspId, null, trial, { lock: true });
+        } else {
+          // The key is read under the MSP's lock; a replay changes no totals.
+          await this.rollups.move(manager, mspId, null, null, { lock: true });
           const replay = await this.replay(manager, mspId, idempotencyKey, requestHash, now);
           if (replay) return replay;
+          await this.rollups.move(manager, mspId, null, trial);
         }
-        const errors: UserError[] = [];
-        if (await emailTaken(manager, email.key)) errors.push(emailTakenError());
-        if (await manager.count(AccountEntity, { where: { mspId, nameKey: name.key } })) errors.push(nameTakenError());
-        if (externalId !== null && (await manager.count(AccountEntity, { where: { mspId, externalIdKey: externalId } }))) {
-          errors.push(externalIdTakenError());
-        }
-        if (errors.length > 0) throw new UserErrorsAbort(errors);
         const customer = await insertAccount(this.db, manager, {
           kind: AccountKind.CUSTOMER,
           mspId,
@@ -88,26 +87,25 @@ export class CustomerService {
           adminEmailVerifiedAt: null,
           externalId,
           externalIdKey: externalId,
-          plan: StoredPlan.TRIAL,
-          trialEndsAt: new Date(now.getTime() + this.trialLengthDays * DAY_MS),
+          ...trial,
           licensedSeats: null,
-          userCount: 0,
           removedAt: null,
           removalReason: null,
           purgedAt: null,
           createdAt: now,
-        });
+        }, (violated) => this.takenFields(manager, violated, mspId, email.key, name.key, externalId));
         if (idempotencyKey !== null) {
           await manager.insert(IdempotencyKeyEntity, { mspId, key: idempotencyKey, requestHash, accountId: customer.id, createdAt: now });
         }
-        await this.rollups.apply(manager, mspId, asOf, null, customer);
-        await this.audit.record(manager, principal, {
-          action: AuditAction.CUSTOMER_ADDED,
-          mspId,
-          target: toGlobalId('CustomerAccount', customer.accountNumber),
-          details: { organizationName: customer.name, externalId: customer.externalId },
-        });
-        await this.verification.issue(manager, principal, customer);
+        // Its audit entry goes in with the verification link's, one insert for both.
+        await this.verification.issue(manager, principal, customer, 'CUSTOMER_ADDED', [
+          {
+            action: AuditAction.CUSTOMER_ADDED,
+            mspId,
+            target: toGlobalId('CustomerAccount', customer.accountNumber),
+            details: { organizationName: customer.name, externalId: customer.externalId },
+          },
+        ]);
         await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
         return customer;
       });
@@ -119,6 +117,32 @@ export class CustomerService {
       if (this.db.uniqueViolation(error) === 'UQ_idempotency_keys_msp_key') return runOutcome(attempt);
       throw error;
     }
+  }
+
+  /**
+   * Every field of a refused insert that is taken, for an answer that names them all at once; run
+   * only after the insert hit a unique index (`violated`), so a successful add checks nothing
+   * twice. Reads committed rows: the index waited for any concurrent writer of the same value.
+   */
+  private async takenFields(
+    manager: EntityManager,
+    violated: UserError,
+    mspId: number,
+    emailKey: string,
+    nameKey: string,
+    externalId: string | null,
+  ): Promise<UserError[]> {
+    const taken = [
+      { error: emailTakenError(), found: () => emailTaken(manager, emailKey) },
+      { error: nameTakenError(), found: async () => (await manager.count(AccountEntity, { where: { mspId, nameKey } })) > 0 },
+      {
+        error: externalIdTakenError(),
+        found: async () => externalId !== null && (await manager.count(AccountEntity, { where: { mspId, externalIdKey: externalId } })) > 0,
+      },
+    ];
+    const errors: UserError[] = [];
+    for (const { error, found } of taken) if (error.code === violated.code || (await found())) errors.push(error);
+    return errors;
   }
 
   /**

@@ -5,11 +5,11 @@ import { AuditAction, AuditService } from '../audit.service';
 import { Clock } from '../clock';
 import { CustomerService } from './customer.service';
 import { Outcome, UserErrorCode, UserErrorsAbort, failure, runOutcome, userError } from '../errors';
-import { rowIdOf, toGlobalId } from '../global-id';
+import { accountNumberOf, rowIdOf, toGlobalId } from '../global-id';
 import { customerNotFound } from '../user-errors';
 import { checkDisplayName, checkIdentity, isUserError } from '../text/text-rules';
 import { Page, PageArgs, cursorValues, encodeCursor, resolvePage, toPage, readKeysetRows } from '../pagination';
-import { Principal, tenantOf } from '../principal';
+import { Principal, isStaff, tenantOf } from '../principal';
 import { RollupService } from '../subscription/rollup.service';
 import {
   FREEMIUM_USER_LIMIT,
@@ -75,15 +75,18 @@ export class MonitoredUserService {
     const displayName = input.displayName == null ? null : checkDisplayName(input.displayName);
     const invalid = [identity, displayName].filter(isUserError);
     if (invalid.length > 0 || isUserError(identity) || isUserError(displayName)) return failure(...invalid);
-    const customer = await this.customers.findByGlobalId(principal, input.customerId);
-    if (!customer?.mspId) return failure(customerNotFound());
-    const mspId = customer.mspId;
+    const accountNumber = accountNumberOf(input.customerId, 'CustomerAccount');
+    if (accountNumber === null) return failure(customerNotFound());
+    // An MSP key acts within its own MSP, whose lock comes before the one read of the customer;
+    // for staff, the customer's MSP is read first.
+    const mspId = isStaff(principal) ? ((await this.customers.findByAccountNumber(principal, accountNumber))?.mspId ?? null) : principal.mspId;
+    if (mspId === null) return failure(customerNotFound());
 
     return runOutcome(() =>
       this.db.transaction(async (manager) => {
-        const asOf = await this.rollups.lock(manager, mspId);
+        await this.rollups.move(manager, mspId, null, null, { lock: true });
         const now = this.clock.now();
-        const fresh = await manager.findOne(AccountEntity, { where: { id: customer.id, mspId } });
+        const fresh = await manager.findOne(AccountEntity, { where: { accountNumber, kind: AccountKind.CUSTOMER, mspId } });
         if (!fresh || fresh.removedAt) throw new UserErrorsAbort([customerNotFound()]);
         const existing = await manager.findOne(MonitoredUserEntity, { where: { accountId: fresh.id, identityKey: identity.key } });
         if (existing) {
@@ -124,7 +127,7 @@ export class MonitoredUserService {
           lastSeenAt: now,
         });
         user.id = Number((await manager.insert(MonitoredUserEntity, user)).identifiers[0].id);
-        await this.rollups.apply(manager, mspId, asOf, fresh, { ...fresh, userCount: fresh.userCount + 1 });
+        await this.rollups.move(manager, mspId, fresh, { ...fresh, userCount: fresh.userCount + 1 });
         await this.audit.record(manager, principal, {
           action: AuditAction.MONITORED_USER_REGISTERED,
           mspId,

@@ -6,6 +6,7 @@ import { AccountEntity, MspRollupEntity } from '../../entities';
 import { Clock } from '../clock';
 import {
   SubscriptionFacts,
+  activeTrialAtSql,
   SubscriptionState,
   freemiumUserCount,
   freemiumUserCountSql,
@@ -70,6 +71,22 @@ function bucketsOf(facts: Contribution, asOf: Date): Buckets {
   }
 }
 
+/**
+ * A contribution as SQL terms over the rollup row it is applied to: each bucket's value, where
+ * it depends on whether the customer is an active trial at the row's watermark `as_of`, as a
+ * CASE on that (the rule itself stays `bucketsOf`, judged either side of the trial's end).
+ */
+function bucketTermsAtWatermark(facts: SubscriptionFacts, tag: string): { terms: Record<keyof Buckets, string>; parameters: Record<string, unknown> } {
+  const active = activeTrialAtSql(facts, 'as_of', tag);
+  const otherwise = bucketsOf(facts, facts.trialEndsAt ?? new Date(0));
+  const whenActive = facts.trialEndsAt ? bucketsOf(facts, new Date(facts.trialEndsAt.getTime() - 1)) : otherwise;
+  const terms = {} as Record<keyof Buckets, string>;
+  for (const key of Object.keys(COLUMNS) as Array<keyof Buckets>) {
+    terms[key] = whenActive[key] === otherwise[key] ? String(otherwise[key]) : `CASE WHEN ${active.sql} THEN ${whenActive[key]} ELSE ${otherwise[key]} END`;
+  }
+  return { terms, parameters: active.parameters };
+}
+
 const COLUMNS: Record<keyof Buckets, string> = {
   paidCount: 'paid_count',
   paidUsers: 'paid_users',
@@ -132,6 +149,30 @@ export class RollupService {
     }
     if (Object.keys(changes).length === 0) return;
     await manager.createQueryBuilder().update(MspRollupEntity).set(changes).where('msp_id = :mspId', { mspId }).execute();
+  }
+
+  /**
+   * `apply` without reading the watermark first: the contribution is judged against the rollup
+   * row's own `as_of` inside the UPDATE. With `lock`, the same statement also takes the MSP's
+   * lock (as `lock` does), so a change that needs no other read under the lock is one statement.
+   */
+  async move(manager: EntityManager, mspId: number, before: Contribution, after: Contribution, options: { lock?: boolean } = {}): Promise<void> {
+    const changes: Record<string, () => string> = {};
+    if (options.lock) changes.version = () => 'version + 1';
+    const parameters: Record<string, unknown> = { mspId };
+    const sides = [
+      { facts: after, sign: '+', tag: 'After' },
+      { facts: before, sign: '-', tag: 'Before' },
+    ].filter((side): side is { facts: SubscriptionFacts; sign: string; tag: string } => side.facts !== null);
+    const terms = sides.map((side) => ({ ...side, ...bucketTermsAtWatermark(side.facts, side.tag) }));
+    for (const side of terms) Object.assign(parameters, side.parameters);
+    for (const key of Object.keys(COLUMNS) as Array<keyof Buckets>) {
+      const parts = terms.filter((side) => side.terms[key] !== '0').map((side) => `${side.sign} ${side.terms[key]}`);
+      if (parts.length > 0) changes[key] = () => `${COLUMNS[key]} ${parts.join(' ')}`;
+    }
+    if (Object.keys(changes).length === 0) return;
+    const result = await manager.createQueryBuilder().update(MspRollupEntity).set(changes).where('msp_id = :mspId').setParameters(parameters).execute();
+    if (options.lock && !result.affected) throw new Error(`MSP ${mspId} has no rollup row`);
   }
 
   /**

@@ -131,6 +131,16 @@ export function subscriptionStateSql(state: SubscriptionState, now: Date, alias:
   }
 }
 
+/**
+ * Whether a customer with these (known) facts is an active trial at a stored instant `at` (a
+ * column, such as a rollup's watermark `as_of`): the reverse of `subscriptionStateSql`, where
+ * the facts are the stored part. `tag` names the parameter.
+ */
+export function activeTrialAtSql(facts: SubscriptionFacts, at: string, tag = ''): SqlFragment {
+  if (facts.plan !== StoredPlan.TRIAL || facts.trialEndsAt === null) return { sql: '1 = 0', parameters: {} };
+  return { sql: `${at} < :trialEndsAt${tag}`, parameters: { [`trialEndsAt${tag}`]: facts.trialEndsAt } };
+}
+
 /** `freemiumUserCount` as an expression on `accounts`. */
 export function freemiumUserCountSql(alias: string | null = 'a'): string {
   const users = column(alias, 'user_count');
