@@ -163,7 +163,7 @@ mysqlOnly('database down or stalled [mysql]', () => {
 
   it('stalled: requests fail within 5 s with SERVICE_UNAVAILABLE, /readyz 503 within 2 s, /healthz 200; then it serves again', async () => {
     expect((await post(running!, READ)).status).toBe(200);
-    server.stall();
+    await server.stall();
     try {
       const [read, ready, healthy] = await Promise.all([post(running!, READ), probe(running!, '/readyz'), probe(running!, '/healthz')]);
       expect(read.status).toBe(503);
@@ -188,7 +188,7 @@ mysqlOnly('database down or stalled [mysql]', () => {
       const lock = await lockAudit(url);
       const pending = add(short, 'stalled@timeout.example');
       await sleep(500); // the request has inserted into accounts and waits on audit_events
-      server.stall();
+      await server.stall();
       let answer: Answer;
       try {
         answer = await pending;

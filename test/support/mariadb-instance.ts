@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,8 +104,29 @@ export class MariaDbInstance {
     await gone;
   }
 
-  stall(): void {
-    this.process?.kill('SIGSTOP');
+  /**
+   * SIGSTOP, and resolves once every thread of the server has stopped: the signal is only
+   * pending when kill() returns, and on a busy machine a thread can still answer a statement
+   * before it is stopped (a probe sent right after once got its answer).
+   */
+  async stall(): Promise<void> {
+    const child = this.process;
+    if (!child?.pid) return;
+    child.kill('SIGSTOP');
+    const tasks = `/proc/${child.pid}/task`;
+    const giveUp = Date.now() + 2000;
+    const stopped = (tid: string) => {
+      try {
+        // The state is the field after the command name, which is in parentheses.
+        return /\)\s+[Tt]\s/.test(readFileSync(join(tasks, tid, 'stat'), 'utf8'));
+      } catch {
+        return true; // the thread is gone
+      }
+    };
+    while (!readdirSync(tasks).every(stopped)) {
+      if (Date.now() > giveUp) throw new Error('mariadbd did not stop within 2 s of SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   resume(): void {
