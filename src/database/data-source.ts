@@ -1,22 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
-import { entities } from '../entities';
-import { keyColumns } from '../entities/key-column';
-import { migrations } from './migrations';
 import { DEFAULT_MYSQL_LIMITS, MysqlLimits, applyMysqlLimits, guardRunner } from './mysql-limits';
 import { connectWithRetry, underMigrationLock } from './start-up';
 import { commitBeforeDeadline, outsideRequest } from './request-scope';
-import { CountingLogger, SqlLogSink } from './statement-counter';
+import { SqlLogSink } from './statement-counter';
+import { applyEngineCollations, createDataSource } from './create-data-source';
 import { driverCode } from './unavailable';
 import { uniqueIndexViolated } from './unique-violation';
 
 export { isDatabaseUnavailable } from './unavailable';
+export { MYSQL_KEY_COLLATION, applyEngineCollations, createDataSource } from './create-data-source';
 
 export type Engine = 'sqlite' | 'mysql';
-
-export const MYSQL_KEY_COLLATION = 'utf8mb4_bin';
 
 /** Run once on each MySQL connection: READ COMMITTED is the session default, not set per transaction. */
 const MYSQL_SESSION_SQL = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'];
@@ -237,41 +232,6 @@ export class Database {
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
-}
-
-/** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
-export function applyEngineCollations(dataSource: DataSource): void {
-  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
-  for (const { target, propertyName } of keyColumns) {
-    const column = dataSource.getMetadata(target).findColumnWithPropertyName(propertyName);
-    if (column) column.collation = MYSQL_KEY_COLLATION;
-  }
-}
-
-export function createDataSource(options: DatabaseOptions): DataSource {
-  // Both engines: the schema comes from the migrations only, each in its own transaction.
-  const common = {
-    entities,
-    migrations,
-    migrationsTransactionMode: 'each' as const,
-    synchronize: false,
-    logger: new CountingLogger(options.log),
-    maxQueryExecutionTime: 1000,
-  };
-  if (options.url) {
-    return new DataSource({
-      ...common,
-      type: 'mysql',
-      url: options.url,
-      timezone: 'Z',
-      charset: 'utf8mb4',
-      poolSize: options.poolSize ?? 10,
-      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: options.limits?.acquireTimeoutMs ?? DEFAULT_MYSQL_LIMITS.acquireTimeoutMs, waitForConnections: true },
-    });
-  }
-  const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: file !== ':memory:', timeout: 5000 });
 }
 
 /**

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { entities } from '../entities';
+import { keyColumns } from '../entities/key-column';
+import type { DatabaseOptions } from './data-source';
+import { migrations } from './migrations';
+import { DEFAULT_MYSQL_LIMITS } from './mysql-limits';
+import { CountingLogger } from './statement-counter';
+
+export const MYSQL_KEY_COLLATION = 'utf8mb4_bin';
+
+/** Binary collation on MySQL for the normalized key columns; SQLite already compares bytes. */
+export function applyEngineCollations(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
+  for (const { target, propertyName } of keyColumns) {
+    const column = dataSource.getMetadata(target).findColumnWithPropertyName(propertyName);
+    if (column) column.collation = MYSQL_KEY_COLLATION;
+  }
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  // Both engines: the schema comes from the migrations only, each in its own transaction.
+  const common = {
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logger: new CountingLogger(options.log),
+    maxQueryExecutionTime: 1000,
+  };
+  if (options.url) {
+    return new DataSource({
+      ...common,
+      type: 'mysql',
+      url: options.url,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      poolSize: options.poolSize ?? 10,
+      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: options.limits?.acquireTimeoutMs ?? DEFAULT_MYSQL_LIMITS.acquireTimeoutMs, waitForConnections: true },
+    });
+  }
+  const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: file !== ':memory:', timeout: 5000 });
+}
+
