@@ -10,6 +10,7 @@ import {
   isObjectType,
   isSpecifiedScalarType,
 } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { apiSchema, printApiSchema } from '../src/graphql/schema';
 
 const SCHEMA_FILE = join(__dirname, '..', 'schema.graphql');
@@ -77,6 +78,23 @@ describe('schema.graphql', () => {
         'Node.id',
       ]),
     );
+  });
+
+  it('keeps a resolver (and so its role check) on every field with @Authorized, also in types with simple resolvers', () => {
+    const storage = getMetadataStorage();
+    const schema = apiSchema();
+    const checked: string[] = [];
+    for (const authorized of storage.authorizedFields) {
+      for (const objectType of storage.objectTypes) {
+        if (objectType.target !== authorized.target && !(objectType.target.prototype instanceof authorized.target)) continue;
+        const type = schema.getType(objectType.name);
+        if (!isObjectType(type)) continue;
+        const field = type.getFields()[authorized.fieldName];
+        checked.push(`${objectType.name}.${authorized.fieldName}`);
+        expect({ field: checked[checked.length - 1], resolver: typeof field?.resolve }).toEqual({ field: checked[checked.length - 1], resolver: 'function' });
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(['CustomerAccount.removalReason']));
   });
 
   it('exposes the contract names partners code against', () => {

@@ -6,6 +6,7 @@ import { resolvers } from '../resolvers';
 import { RequestContext } from './context';
 import './enums';
 import { freshLoadersPerMutation } from './fresh-loaders';
+import { readPlainFieldsDirectly } from './plain-fields';
 import { recordRefusal } from './refusal-audit';
 import { CustomerAccount } from './types/customer-account.type';
 import { MonitoredUser } from './types/monitored-user.type';
@@ -33,14 +34,14 @@ let built: GraphQLSchema | undefined;
 
 /** The API's schema, built once per process from the resolvers and types. */
 export function apiSchema(): GraphQLSchema {
-  built ??= freshLoadersPerMutation(describeRoots(buildSchemaSync({
+  built ??= readPlainFieldsDirectly(freshLoadersPerMutation(describeRoots(buildSchemaSync({
     resolvers,
     orphanedTypes: [Msp, CustomerAccount, MonitoredUser],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     authChecker,
     authMode: 'error',
-  })));
+  }))));
   return built;
 }
 
