@@ -5,17 +5,33 @@ interface ColumnReader {
   /** The raw row's key: `<alias>_<column name>`, as TypeORM names selected entity columns. */
   key: string;
   property: string;
-  column: ColumnMetadata;
+  /** The driver's value as the entity holds it. */
+  convert: (value: unknown) => unknown;
+}
+
+/**
+ * The driver's own conversion, skipped where it is known to return the value as it is: text,
+ * integers and string enums, and instants the driver already made Dates (mysql2; SQLite gives text).
+ */
+function converterOf(dataSource: DataSource, column: ColumnMetadata): (value: unknown) => unknown {
+  const driver = dataSource.driver;
+  const converted = (value: unknown) => driver.prepareHydratedValue(value, column);
+  if (column.transformer) return converted;
+  const nullable = (convert: (value: unknown) => unknown) => (value: unknown) => (value === null || value === undefined ? value : convert(value));
+  const stringEnum = column.type === 'simple-enum' && (column.enum ?? []).every((v) => typeof v === 'string');
+  if (column.type === 'varchar' || column.type === 'int' || stringEnum) return (value) => value;
+  if (column.type === 'datetime') return nullable((value) => (value instanceof Date ? value : converted(value)));
+  return converted;
 }
 
 const readers = new WeakMap<EntityMetadata, Map<string, ColumnReader[]>>();
 
-function readersOf(metadata: EntityMetadata, alias: string): ColumnReader[] {
+function readersOf(dataSource: DataSource, metadata: EntityMetadata, alias: string): ColumnReader[] {
   let byAlias = readers.get(metadata);
   if (!byAlias) readers.set(metadata, (byAlias = new Map()));
   let list = byAlias.get(alias);
   if (!list) {
-    list = metadata.columns.map((column) => ({ key: `${alias}_${column.databaseName}`, property: column.propertyName, column }));
+    list = metadata.columns.map((column) => ({ key: `${alias}_${column.databaseName}`, property: column.propertyName, convert: converterOf(dataSource, column) }));
     byAlias.set(alias, list);
   }
   return list;
@@ -29,17 +45,14 @@ function readersOf(metadata: EntityMetadata, alias: string): ColumnReader[] {
  * than the statement itself. For plain entities (every one of ours: no relations, no embeddeds).
  */
 export function entityFromRaw<T extends ObjectLiteral>(dataSource: DataSource, metadata: EntityMetadata, alias: string, row: Record<string, unknown>): T | null {
-  const list = readersOf(metadata, alias);
+  const list = readersOf(dataSource, metadata, alias);
   const primary = metadata.primaryColumns[0];
   if (primary && row[`${alias}_${primary.databaseName}`] == null) return null;
-  const driver = dataSource.driver;
-  const entity = new (metadata.target as new () => T)();
-  for (const { key, property, column } of list) {
-    if (!(key in row)) continue;
-    const value = row[key];
-    (entity as Record<string, unknown>)[property] = value === null && !column.transformer ? null : driver.prepareHydratedValue(value, column);
+  const entity = new (metadata.target as new () => T)() as Record<string, unknown>;
+  for (const { key, property, convert } of list) {
+    if (key in row) entity[property] = convert(row[key]);
   }
-  return entity;
+  return entity as T;
 }
 
 /**
