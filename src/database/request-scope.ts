@@ -51,6 +51,11 @@ export function outsideRequest<T>(work: () => T): T {
   return storage.run(undefined as unknown as RequestScope, work);
 }
 
+/** The scope the running code was started in, settled or not (the HTTP layer keys its own per-request state by it). */
+export function startedInScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
 /** The running request's scope, or undefined outside one (start-up, jobs, CLI) or after it settled. */
 export function currentScope(): RequestScope | undefined {
   const scope = storage.getStore();

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { RequestScope as DeadlineScope, startedInScope as currentDeadlineScope } from '../database/request-scope';
 
 /**
  * What one request's single log line and its error bodies need, filled in as it runs: the
@@ -12,8 +12,12 @@ export interface RequestScope {
   cost?: number;
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
 const scopes = new WeakMap<object, RequestScope>();
+/**
+ * Found through the request's deadline scope, which AsyncLocalStorage already carries through
+ * every await: a second storage would run Node's promise hooks for it on every promise.
+ */
+const byDeadline = new WeakMap<DeadlineScope, RequestScope>();
 
 /** The scope of `request` (Fastify's raw request), created on first use. */
 export function scopeOf(request: { id: unknown; raw: object }): RequestScope {
@@ -22,11 +26,18 @@ export function scopeOf(request: { id: unknown; raw: object }): RequestScope {
   return scope;
 }
 
-/** Runs `work` with `scope` as the current request's (for Apollo's formatError and plugins). */
+/**
+ * Runs `work` with `scope` as the current request's (for Apollo's formatError and plugins);
+ * inside the request's deadline scope (runInRequestScope), whose code it is.
+ */
 export function runInScope<T>(scope: RequestScope, work: () => T): T {
-  return storage.run(scope, work);
+  const deadline = currentDeadlineScope();
+  if (!deadline) throw new Error('runInScope needs the request\'s deadline scope (runInRequestScope) around it');
+  byDeadline.set(deadline, scope);
+  return work();
 }
 
 export function currentScope(): RequestScope | undefined {
-  return storage.getStore();
+  const deadline = currentDeadlineScope();
+  return deadline ? byDeadline.get(deadline) : undefined;
 }
