@@ -1,3 +1,4 @@
+import { startScriptNodeArgs } from './server-process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -167,7 +168,7 @@ export function writeReport(report: Report, file: string): string {
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${f1(totalmem() / 2 ** 30)} GiB memory, Linux ${release()}; load average ${report.loadStart.map(f2).join(' ')} at the start, ${report.loadEnd.map(f2).join(' ')} at the end. The machine was shared with other work during the run: compare the project with the baseline measured beside it, not absolute figures across runs.`,
     `- Versions: Node ${process.version}, MariaDB ${report.mariadb}; ${PACKAGES.map((p) => `${p} ${version(p)}`).join(', ')}.`,
     `- Data (seed \`${SEED}\`, scale ${s.scale}): a large MSP of ${sizes.largeCustomers} customers and ${sizes.largeUsers} monitored users, a small one of ${sizes.smallCustomers} customers and ${sizes.smallUsers} users, ${sizes.otherMsps} more like the small one; customers 30% paid, 40% active trials, 30% expired. ${report.seed.reused ? `Reused (seeded ${report.seed.seededAt.toISOString()} in ${f1(report.seed.seconds)} s).` : `Seeded in ${f1(report.seed.seconds)} s.`}`,
-    `- Load: autocannon, ${s.connections} connections, ${s.seconds} s per measurement after a ${s.warmupSeconds}-s warm-up per server; project and baseline alternate (ABBA), ${s.repetitions} repetitions each, figures are medians; the scenarios without a baseline run once. Project: \`node dist/src/main.js\`, NODE_ENV=production, logs at info to a file, DB pool 10; the benchmark's API keys have a rate-limit budget far above what the run spends (configuration). Baseline: \`bench/baseline-server.ts\` (node:http + mysql2 pool of 10), same auth lookup.`,
+    `- Load: autocannon, ${s.connections} connections, ${s.seconds} s per measurement after a ${s.warmupSeconds}-s warm-up per server; project and baseline alternate (ABBA), ${s.repetitions} repetitions each, figures are medians; the scenarios without a baseline run once. Project: \`node ${startScriptNodeArgs().join(' ')} dist/src/main.js\` (as \`npm start\`), NODE_ENV=production, logs at info to a file, DB pool 10; the benchmark's API keys have a rate-limit budget far above what the run spends (configuration). Baseline: \`bench/baseline-server.ts\` (node:http + mysql2 pool of 10, the same node flags), same auth lookup.`,
     '- CPU ms/req: the server process\'s user + system time over the measurement / requests answered. SQL/req: statements the server process sent through mysql2 / requests (counted in the process by a preloaded probe, so other clients of the shared MariaDB do not count).',
     '',
     '## Results',
