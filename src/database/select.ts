@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { ConnectionIsNotSetError, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Database } from './data-source';
@@ -88,14 +89,23 @@ function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[
   if (!db.dataSource.isInitialized || !pool) return Promise.reject(new ConnectionIsNotSetError('mysql'));
   return new Promise<T[]>((resolve, reject) => {
     const fail = (error: Error) => reject(statementTimeoutAsTimeout(new QueryFailedError(text, values, error)));
-    pool.getConnection((error, connection) => {
-      if (error || !connection) return fail(error ?? new Error('no connection'));
-      connection.query(text, values, (queryError, rows) => {
-        connection.release();
-        if (queryError) fail(queryError);
-        else resolve(rows as T[]);
-      });
-    });
+    // mysql2's callbacks run in whatever context opened the socket (or released the connection to
+    // a waiting request): bound to this request's, the connection's limits see its deadline and a
+    // statement the server stopped at that deadline is its TIMEOUT.
+    pool.getConnection(
+      AsyncResource.bind((error: Error | null, connection?: PooledConnection) => {
+        if (error || !connection) return fail(error ?? new Error('no connection'));
+        connection.query(
+          text,
+          values,
+          AsyncResource.bind((queryError: Error | null, rows?: unknown) => {
+            connection.release();
+            if (queryError) fail(queryError);
+            else resolve(rows as T[]);
+          }),
+        );
+      }),
+    );
   });
 }
 
