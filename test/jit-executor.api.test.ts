@@ -111,6 +111,13 @@ describeEachEngine('the graphql-jit executor', (api) => {
     await expectSameAnswer(msp.key, `query A { msp { id } } query B { msp { name } }`, undefined, 'C');
   });
 
+  it('uses the default of an omitted non-null variable, as graphql-js does', async () => {
+    const answer = await expectSameAnswer(msp.key, `query Q($first: Int! = 2, $state: SubscriptionState! = ACTIVE_TRIAL) {
+      msp { customers(first: $first, state: $state) { totalCount nodes { subscriptionState } } } }`);
+    expect(answer.data.msp.customers.nodes).toEqual([{ subscriptionState: 'ACTIVE_TRIAL' }, { subscriptionState: 'ACTIVE_TRIAL' }]);
+    await expectSameAnswer(msp.key, `query Q($first: Int = 2) { msp { customers(first: $first) { nodes { id } } } }`);
+  });
+
   it("keeps each MSP to its own customers, and leaves introspection and mutations to graphql-js's execute", async () => {
     const foreign = await expectSameAnswer(other.key, `{ node(id: "${ids.paid}") { id } msp { customers { totalCount } } }`);
     expect(foreign.data).toEqual({ node: null, msp: { customers: { totalCount: 1 } } });

@@ -20,7 +20,7 @@ export class JitExecutor {
   readonly execute: GatewayExecutor = async ({ document, operation, request, context }) => {
     // No operation: the name matched none; graphql-js words that error, and Apollo answers it as a bad request.
     const resolved = operation as OperationDefinitionNode | undefined;
-    if (!resolved || resolved.operation !== 'query' || mayAskForIntrospection(resolved)) {
+    if (!resolved || resolved.operation !== 'query' || mayAskForIntrospection(resolved) || nonNullWithDefault(resolved)) {
       return execute({ schema: this.schema, document, operationName: request.operationName, contextValue: context, variableValues: request.variables });
     }
     const query = this.compile(document, request.operationName ?? null);
@@ -58,6 +58,15 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
   // The same positions in the document as graphql-js reports (jit computed them without the nodes).
   Object.assign(rebuilt, { locations: error.locations });
   return rebuilt;
+}
+
+/**
+ * `$first: Int! = 20`: graphql-jit 0.8.9 applies a variable's default only when its type is
+ * nullable, and refuses the omitted non-null one (graphql-js uses the default). Generated
+ * clients write such variables; graphql-js runs those operations.
+ */
+function nonNullWithDefault(operation: OperationDefinitionNode): boolean {
+  return (operation.variableDefinitions ?? []).some((v) => v.defaultValue !== undefined && v.type.kind === Kind.NON_NULL_TYPE);
 }
 
 function mayAskForIntrospection(operation: OperationDefinitionNode): boolean {
