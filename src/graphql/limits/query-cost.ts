@@ -1,4 +1,4 @@
-import { DocumentNode, getNamedType, GraphQLSchema, isLeafType } from 'graphql';
+import { DocumentNode, getNamedType, getOperationAST, GraphQLSchema, isLeafType } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { PAGE_SIZE_DEFAULT } from '../../services/pagination';
 import { argumentProblem } from './argument-limits';
@@ -34,10 +34,34 @@ export interface QueryCost {
   problem: string | null;
 }
 
-/** Costs already computed, per schema, parsed document (Apollo reuses one per query text) and variables. */
-const known = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, QueryCost>>>();
-const KNOWN_PER_DOCUMENT = 200;
+/**
+ * Costs already computed, by schema, parsed document (Apollo reuses one per query text),
+ * operation and the values of the variables the operation declares (others change nothing).
+ * One LRU for all of them, bounded in bytes: keys come from clients, keyless ones included.
+ */
+const known = new Map<string, QueryCost>();
+const KNOWN_BYTES = 4 * 1024 * 1024;
 const KNOWN_KEY_MAX = 4096;
+let knownBytes = 0;
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+const idOf = (object: object) => {
+  let id = ids.get(object);
+  if (id === undefined) ids.set(object, (id = ++lastId));
+  return id;
+};
+
+function memoKey(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables && name in variables) declared[name] = variables[name];
+  }
+  const key = `${idOf(schema)}:${idOf(document)}:${operationName ?? ''}\n${JSON.stringify(declared)}`;
+  return key.length <= KNOWN_KEY_MAX ? key : null;
+}
 
 /**
  * The cost of the operation `operationName` of a validated document, with its variables.
@@ -47,20 +71,29 @@ const KNOWN_KEY_MAX = 4096;
  * computed once (walking the document was 4% of a dashboard request's CPU time).
  */
 export function queryCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): QueryCost {
-  const key = `${operationName ?? ''}\n${JSON.stringify(variables ?? null)}`;
-  let documents = known.get(schema);
-  if (!documents) known.set(schema, (documents = new WeakMap()));
-  const memo = key.length <= KNOWN_KEY_MAX ? documents.get(document) : undefined;
-  const hit = memo?.get(key);
-  if (hit) return hit;
+  const key = memoKey(schema, document, operationName, variables);
+  const hit = key === null ? undefined : known.get(key);
+  if (key !== null && hit) {
+    known.delete(key);
+    known.set(key, hit);
+    return hit;
+  }
   const problems: string[] = [];
   const cost = getComplexity({ schema, query: document, operationName, variables, estimators: [estimator(problems)] });
   const result = { cost, problem: problems[0] ?? null };
-  if (key.length <= KNOWN_KEY_MAX) {
-    let map = memo;
-    if (!map) documents.set(document, (map = new Map()));
-    if (map.size >= KNOWN_PER_DOCUMENT) map.delete(map.keys().next().value!);
-    map.set(key, result);
+  if (key !== null) {
+    known.set(key, result);
+    knownBytes += key.length * 2 + 64;
+    while (knownBytes > KNOWN_BYTES) {
+      const oldest = known.keys().next().value!;
+      known.delete(oldest);
+      knownBytes -= oldest.length * 2 + 64;
+    }
   }
   return result;
+}
+
+/** How many costs are kept and their approximate size (tests, diagnostics). */
+export function knownCosts(): { entries: number; bytes: number } {
+  return { entries: known.size, bytes: knownBytes };
 }
