@@ -3,6 +3,7 @@ import { Database, openDatabase } from '../src/database/data-source';
 import { newRequestScope, runInRequestScope } from '../src/database/request-scope';
 import { select } from '../src/database/select';
 import { describeOnMysql, freshDatabase } from './support/engines';
+import { TestApi } from './support/harness';
 
 /** What a read ended with: its time, and the code of the error it failed with, if it did. */
 async function outcome(work: () => Promise<unknown>): Promise<{ ms: number; code: string | null }> {
@@ -70,6 +71,30 @@ describeOnMysql('select() under the request limits', () => {
       expect(second.ms).toBeLessThan(2000);
     } finally {
       clearTimeout(unlock);
+      await lock.end();
+    }
+  });
+});
+
+/** The key lookup is a statement like any other: stopped at the limit, the request is TIMEOUT (503), not unexpected. */
+describeOnMysql('authentication under the statement limit', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start('mysql', { dbLimits: { statementTimeoutMs: 500 } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers 503 TIMEOUT when the key lookup is stopped', async () => {
+    const msp = await api.makeMsp();
+    const lock = await createConnection((api.db.dataSource.options as { url: string }).url);
+    await lock.query('LOCK TABLES api_keys WRITE');
+    try {
+      const response = await api.gql(msp.key, '{ msp { name } }');
+      expect(response.status).toBe(503);
+      expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['TIMEOUT']);
+    } finally {
       await lock.end();
     }
   });

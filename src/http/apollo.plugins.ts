@@ -1,6 +1,7 @@
 import { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode } from 'graphql';
 import { RequestContext } from '../graphql/context';
+import { AppError } from '../services/errors';
 import { HTTP_STATUS, isUnexpected } from './error-format';
 
 /** Root fields that answer without an API key (the emailed verification link). */
@@ -26,7 +27,13 @@ export function authGatePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async didResolveOperation({ contextValue, operation }: GraphQLRequestContextDidResolveOperation<RequestContext>) {
           if (contextValue.principal || isKeyless(operation)) return;
-          if (contextValue.authFailure === 'error') throw contextValue.authError;
+          if (contextValue.authFailure === 'error') {
+            // An AppError (a statement stopped at the request's limit: TIMEOUT) keeps its code and
+            // status; thrown from a plugin hook as it is, it could only be answered as unexpected.
+            const failure = contextValue.authError;
+            if (failure instanceof AppError) throw new GraphQLError(failure.message, { extensions: { code: failure.code, http: { status: HTTP_STATUS[failure.code] ?? 500 } } });
+            throw failure;
+          }
           if (contextValue.authFailure === 'unavailable') {
             throw new GraphQLError('The database is unavailable; try again shortly.', {
               extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
