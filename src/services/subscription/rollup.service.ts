@@ -1,4 +1,4 @@
-import { Brackets, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { entityFromRaw } from '../../database/raw-entities';
 import { columnsOf, select } from '../../database/select';
@@ -12,7 +12,6 @@ import {
   freemiumUserCountSql,
   subscriptionState,
   trialEndedAroundWatermarkSql,
-  trialEndedBetweenSql,
 } from './subscription-rule';
 
 /** One MSP's customers and monitored users by subscription state. */
@@ -181,22 +180,9 @@ export class RollupService {
    */
   async totals(mspIds: readonly number[]): Promise<Map<number, MspTotals>> {
     const now = this.clock.now();
-    const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
-    const rows = await select(
-      this.db,
-      `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
-         COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users
-       FROM msp_rollups r LEFT JOIN accounts a ON a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}
-       WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
-      { ...ended.parameters, mspIds: [...mspIds] },
-    );
-    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
     const result = new Map<number, MspTotals>();
-    for (const raw of rows) {
-      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
-      const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
-      const current = bucketsAsOfNow(row, moved, now);
-      result.set(row.mspId, {
+    for (const { mspId, buckets: current } of await this.bucketsNow(mspIds, now)) {
+      result.set(mspId, {
         paid: current.paidCount,
         paidUsers: current.paidUsers,
         activeTrials: current.activeCount,
@@ -229,9 +215,10 @@ export class RollupService {
         await this.db.transaction(async (manager) => {
           await this.lock(manager, mspId);
           const now = this.clock.now();
-          const row = await manager.findOneByOrFail(MspRollupEntity, { mspId });
-          const moved = (await this.endedBetweenWatermarkAndNow(manager, [row], now)).get(mspId);
-          await manager.update(MspRollupEntity, { mspId }, { asOf: now, ...bucketsAsOfNow(row, moved, now) });
+          // Read in this transaction (select() joins it), after the lock.
+          const [current] = await this.bucketsNow([mspId], now);
+          if (!current) throw new Error(`MSP ${mspId} has no rollup row`);
+          await manager.update(MspRollupEntity, { mspId }, { asOf: now, ...current.buckets });
         });
         advanced += 1;
         lastId = Number(mspId);
@@ -261,39 +248,26 @@ export class RollupService {
     });
   }
 
-  /** Trials whose end lies between each rollup's watermark and `now` (in either order). */
-  private async endedBetweenWatermarkAndNow(
-    manager: EntityManager,
-    rollups: MspRollupEntity[],
-    now: Date,
-  ): Promise<Map<number, Moved>> {
-    const ranges = rollups
-      .filter((r) => r.asOf.getTime() !== now.getTime())
-      .map((r) => ({
-        mspId: r.mspId,
-        from: r.asOf.getTime() < now.getTime() ? r.asOf : now,
-        to: r.asOf.getTime() < now.getTime() ? now : r.asOf,
-      }));
-    const moved = new Map<number, Moved>();
-    if (ranges.length === 0) return moved;
-    const query = manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .select('a.msp_id', 'mspId')
-      .addSelect('COUNT(*)', 'count')
-      .addSelect('COALESCE(SUM(a.user_count), 0)', 'users')
-      .addSelect(`COALESCE(SUM(${freemiumUserCountSql('a')}), 0)`, 'cappedUsers')
-      .where(
-        new Brackets((or) => {
-          ranges.forEach((range, i) => {
-            const ended = trialEndedBetweenSql(range.from, range.to, 'a', String(i));
-            or.orWhere(`(a.msp_id = :msp${i} AND a.removed_at IS NULL AND ${ended.sql})`, { [`msp${i}`]: range.mspId, ...ended.parameters });
-          });
-        }),
-      )
-      .groupBy('a.msp_id');
-    for (const row of await query.getRawMany<{ mspId: number; count: string; users: string; cappedUsers: string }>()) {
-      moved.set(Number(row.mspId), { count: Number(row.count), users: Number(row.users), cappedUsers: Number(row.cappedUsers) });
-    }
-    return moved;
+  /**
+   * The buckets of several MSPs' rollups as of `now`, in one statement: each rollup row joined to
+   * the trials that ended between its watermark and now, in either order (a range of
+   * IDX_accounts_msp_state). Inside a transaction it reads in it.
+   */
+  private async bucketsNow(mspIds: readonly number[], now: Date): Promise<Array<{ mspId: number; buckets: Buckets }>> {
+    const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
+    const rows = await select(
+      this.db,
+      `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
+         COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users
+       FROM msp_rollups r LEFT JOIN accounts a ON a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}
+       WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
+      { ...ended.parameters, mspIds: [...mspIds] },
+    );
+    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
+    return rows.map((raw) => {
+      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
+      const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
+      return { mspId: row.mspId, buckets: bucketsAsOfNow(row, moved, now) };
+    });
   }
 }
