@@ -12,39 +12,36 @@ import { getMetadataStorage } from 'type-graphql';
  */
 export function readPlainFieldsDirectly(schema: GraphQLSchema): GraphQLSchema {
   const storage = getMetadataStorage();
-  const guarded = new Set<string>();
-  const key = (target: Function, field: string) => `${target.name}\u0000${field}`;
-  for (const { target, fieldName } of storage.authorizedFields) guarded.add(key(target, fieldName));
-  for (const { target, fieldName } of storage.middlewares) guarded.add(key(target, fieldName));
-  const plain = new Map<Function, Set<string>>();
-  const addPlain = (target: Function, field: string) => {
-    if (!plain.has(target)) plain.set(target, new Set());
-    plain.get(target)!.add(field);
-  };
-  for (const field of storage.fields) {
-    if (!field.roles?.length && !field.middlewares?.length && !field.params?.length) addPlain(field.target, field.name);
-  }
-  const resolvers = new Map<Function, Map<string, (typeof storage.fieldResolvers)[number]>>();
-  for (const resolver of storage.fieldResolvers) {
-    const target = resolver.getObjectType?.();
-    if (!target) continue;
-    if (!resolvers.has(target)) resolvers.set(target, new Map());
-    resolvers.get(target)!.set(resolver.methodName, resolver);
-  }
-
-  const isPlain = (target: Function, field: string): boolean | undefined => {
-    if (guarded.has(key(target, field))) return false;
-    const resolver = resolvers.get(target)?.get(field);
-    if (resolver) {
-      // A getter: only when it returns a value. graphql-jit reads plain fields inline and does not
-      // wait for a promise there (a `totalCount` getter returning one was answered as `{}`).
-      const returns = Reflect.getMetadata('design:type', target.prototype, field);
-      const simple = resolver.kind === 'internal' && !resolver.roles?.length && !resolver.middlewares?.length && !resolver.params?.length;
-      return simple && returns !== undefined && returns !== Promise;
+  const byClass = <V>(entries: Array<[Function, string, V]>) => {
+    const map = new Map<Function, Map<string, V>>();
+    for (const [target, field, value] of entries) {
+      if (!map.has(target)) map.set(target, new Map());
+      map.get(target)!.set(field, value);
     }
-    if (!plain.get(target)?.has(field)) return undefined;
-    const holds = Reflect.getMetadata('design:type', target.prototype, field);
-    return holds !== undefined && holds !== Promise;
+    return map;
+  };
+  const guarded = byClass([...storage.authorizedFields, ...storage.middlewares].map(({ target, fieldName }) => [target, fieldName, true]));
+  const fields = byClass(storage.fields.map((field) => [field.target, field.name, field]));
+  const resolvers = byClass(
+    storage.fieldResolvers.flatMap((resolver) => {
+      const target = resolver.getObjectType?.();
+      return target ? [[target, resolver.methodName, resolver] as [Function, string, typeof resolver]] : [];
+    }),
+  );
+
+  /** Whether the class declares `field` as plain; undefined when it does not declare it. */
+  const isPlain = (target: Function, name: string): boolean | undefined => {
+    if (guarded.get(target)?.has(name)) return false;
+    const resolver = resolvers.get(target)?.get(name);
+    const field = fields.get(target)?.get(name);
+    let simple: boolean;
+    if (resolver) simple = resolver.kind === 'internal' && !resolver.roles?.length && !resolver.middlewares?.length && !resolver.params?.length;
+    else if (field) simple = !field.roles?.length && !field.middlewares?.length && !field.params?.length;
+    else return undefined;
+    // Only a value, never a promise: graphql-jit reads plain fields inline and does not wait for
+    // a promise there (a `totalCount` getter returning one was answered as `{}`).
+    const type = Reflect.getMetadata('design:type', target.prototype, name);
+    return simple && type !== undefined && type !== Promise;
   };
 
   for (const objectType of storage.objectTypes) {

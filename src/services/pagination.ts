@@ -117,7 +117,9 @@ export interface KeysetOrder {
 export interface KeysetSql {
   condition: string | null;
   parameters: Record<string, unknown>;
+  /** `<column> <direction>, <id> <direction>`, for SQL written by hand. */
   orderBy: string;
+  direction: 'ASC' | 'DESC';
   limit: number;
 }
 
@@ -129,13 +131,14 @@ export function keysetSql(request: PageRequest, order: KeysetOrder): KeysetSql {
   const ascending = (order.direction === 'ASC') !== request.backward;
   const direction = ascending ? 'ASC' : 'DESC';
   const orderBy = `${order.column} ${direction}, ${order.id} ${direction}`;
-  if (!request.position) return { condition: null, parameters: {}, orderBy, limit: request.limit + 1 };
+  if (!request.position) return { condition: null, parameters: {}, orderBy, direction, limit: request.limit + 1 };
   const op = ascending ? '>' : '<';
   const value = order.instant ? new Date(String(request.position.value)) : request.position.value;
   return {
     condition: `(${order.column} ${op} :keysetValue OR (${order.column} = :keysetValue AND ${order.id} ${op} :keysetId))`,
     parameters: { keysetValue: value, keysetId: request.position.id },
     orderBy,
+    direction,
     limit: request.limit + 1,
   };
 }
@@ -144,7 +147,5 @@ export function keysetSql(request: PageRequest, order: KeysetOrder): KeysetSql {
 export function readKeysetRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, request: PageRequest, order: KeysetOrder): Promise<T[]> {
   const keyset = keysetSql(request, order);
   if (keyset.condition) query.andWhere(keyset.condition, keyset.parameters);
-  const ascending = (order.direction === 'ASC') !== request.backward;
-  const direction = ascending ? 'ASC' : 'DESC';
-  return getEntities(query.orderBy(order.column, direction).addOrderBy(order.id, direction).limit(keyset.limit));
+  return getEntities(query.orderBy(order.column, keyset.direction).addOrderBy(order.id, keyset.direction).limit(keyset.limit));
 }
