@@ -51,6 +51,16 @@ export function outsideRequest<T>(work: () => T): T {
   return storage.run(undefined as unknown as RequestScope, work);
 }
 
+/**
+ * `callback` bound to the running request's scope, for callbacks a library runs in whatever
+ * context it happens to be in (mysql2's). Cheaper than `AsyncResource.bind`, which on Node 20
+ * makes an async resource and two deprecation wrappers per call.
+ */
+export function bindToRequest<A extends unknown[]>(callback: (...args: A) => void): (...args: A) => void {
+  const scope = storage.getStore();
+  return (...args: A) => storage.run(scope as RequestScope, callback, ...args);
+}
+
 /** The scope the running code was started in, settled or not (the HTTP layer keys its own per-request state by it). */
 export function startedInScope(): RequestScope | undefined {
   return storage.getStore();

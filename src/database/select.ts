@@ -1,9 +1,8 @@
-import { AsyncResource } from 'node:async_hooks';
 import { ConnectionIsNotSetError, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Database } from './data-source';
 import { statementTimeoutAsTimeout } from './mysql-limits';
-import { remainingMs } from './request-scope';
+import { bindToRequest, remainingMs } from './request-scope';
 
 /** SQL with named parameters turned into placeholders: the text, and which parameter goes where. */
 interface Prepared {
@@ -93,12 +92,12 @@ function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[
     // a waiting request): bound to this request's, the connection's limits see its deadline and a
     // statement the server stopped at that deadline is its TIMEOUT.
     pool.getConnection(
-      AsyncResource.bind((error: Error | null, connection?: PooledConnection) => {
+      bindToRequest((error: Error | null, connection?: PooledConnection) => {
         if (error || !connection) return fail(error ?? new Error('no connection'));
         connection.query(
           text,
           values,
-          AsyncResource.bind((queryError: Error | null, rows?: unknown) => {
+          bindToRequest((queryError: Error | null, rows?: unknown) => {
             connection.release();
             if (queryError) fail(queryError);
             else resolve(rows as T[]);
