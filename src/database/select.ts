@@ -111,18 +111,23 @@ function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[
 const columnLists = new WeakMap<object, Map<string, string>>();
 
 /**
- * Every column of an entity, selected as TypeORM names them in raw rows (`<alias>_<column>`), so
- * `entityFromRaw` reads the rows of a hand-written select like a builder's.
+ * The columns of an entity (all of them, or those of `properties`), selected as TypeORM names
+ * them in raw rows (`<alias>_<column>`), so `entityFromRaw` reads the rows of a hand-written
+ * select like a builder's. An entity read with some of its columns has only those properties set.
  */
-export function columnsOf<T extends ObjectLiteral>(db: Database, target: EntityTarget<T>, alias: string): string {
+export function columnsOf<T extends ObjectLiteral>(db: Database, target: EntityTarget<T>, alias: string, properties?: ReadonlyArray<keyof T & string>): string {
   const metadata = db.dataSource.getMetadata(target);
-  let byAlias = columnLists.get(metadata);
-  if (!byAlias) columnLists.set(metadata, (byAlias = new Map()));
-  let list = byAlias.get(alias);
+  let byKey = columnLists.get(metadata);
+  if (!byKey) columnLists.set(metadata, (byKey = new Map()));
+  const key = properties ? `${alias}:${properties.join(',')}` : alias;
+  let list = byKey.get(key);
   if (!list) {
     const escape = (name: string) => db.dataSource.driver.escape(name);
-    list = metadata.columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(`${alias}_${c.databaseName}`)}`).join(', ');
-    byAlias.set(alias, list);
+    const wanted = properties && new Set<string>(properties);
+    const columns = metadata.columns.filter((c) => !wanted || wanted.has(c.propertyName));
+    if (wanted && columns.length !== wanted.size) throw new Error(`columnsOf(): ${metadata.name} has no column for some of ${properties!.join(', ')}`);
+    list = columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(`${alias}_${c.databaseName}`)}`).join(', ');
+    byKey.set(key, list);
   }
   return list;
 }

@@ -1,11 +1,13 @@
 import { MaxLength } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ApiKeyRole } from '../entities/enums';
 import { RequestContext, principalOf } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/inputs/connection.args';
 import { CustomersArgs } from '../graphql/inputs/customer.inputs';
 import { connectionTypes } from '../graphql/types/connection';
-import { CustomerAccount } from '../graphql/types/customer-account.type';
+import { CustomerAccount, FIELDS_BEYOND_LISTED } from '../graphql/types/customer-account.type';
+import { fieldNamesOf } from '../graphql/operation-fields';
 import { CustomerCounts, Msp } from '../graphql/types/msp.type';
 import { CustomerPage } from '../services/customers/customer-list.service';
 import { Page } from '../services/pagination';
@@ -72,14 +74,18 @@ export class MspResolver {
   @FieldResolver(() => CustomerAccountConnection, {
     description: "The MSP's current customers (staff: removed ones too with `includeRemoved`), filtered and sorted; default order CREATED_AT DESC.",
   })
-  async customers(@Root() msp: Msp, @Args() args: CustomersArgs, @Ctx() context: RequestContext): Promise<CustomerAccountConnection> {
+  async customers(@Root() msp: Msp, @Args() args: CustomersArgs, @Ctx() context: RequestContext, @Info() info: GraphQLResolveInfo): Promise<CustomerAccountConnection> {
+    // Read with fewer columns unless the operation asks anywhere for a field that needs the rest
+    // (anywhere: the rows also reach loaders other fields of the operation read from).
+    const names = fieldNamesOf(info);
+    const columns = [...FIELDS_BEYOND_LISTED].some((name) => names.has(name)) ? 'all' : 'listed';
     const page = await context.services.customerList.listCustomers(
       principalOf(context),
       msp.entity.id,
       { state: args.state, search: args.search, includeRemoved: args.includeRemoved },
       args.orderBy,
       args,
-      { totalsOf: (mspId) => context.loaders.totals.load(mspId), refused: (field, allowed) => recordRefusal(context, field, allowed) },
+      { totalsOf: (mspId) => context.loaders.totals.load(mspId), refused: (field, allowed) => recordRefusal(context, field, allowed), columns },
     );
     return new CustomerAccountConnection(page, context.now);
   }

@@ -13,6 +13,13 @@ import {
 import { Plan, SubscriptionState } from '../enums';
 import { Node } from './node.type';
 
+/**
+ * The fields that read what a listed customer is not read with (`LISTED_PROPERTIES`): a list
+ * whose operation selects none of them reads fewer columns. A getter reading another column of
+ * the entity belongs here (test/customer-list-columns.api.test.ts asks for every field both ways).
+ */
+export const FIELDS_BEYOND_LISTED: ReadonlySet<string> = new Set(['adminEmail', 'adminEmailVerified', 'externalId', 'removalReason']);
+
 @ObjectType('CustomerAccount', {
   implements: Node,
   description: "A customer account of an MSP: added through `addCustomer`, shown in the MSP's Command Center.",
