@@ -309,4 +309,48 @@ describeOnMysql('integrity across two instances', () => {
         `${rows.length} rows, ${lost} lost, ${duplicated} duplicated`,
     );
   }, 180_000);
+  it('an add that meets a rename of the same name behind the MSP lock deadlocks, is retried, and answers cleanly', async () => {
+    // addCustomer takes the MSP's lock last; a change holding that lock and writing the same name
+    // waits for the add's uncommitted row while the add waits for the lock: MariaDB breaks the
+    // cycle by rolling one back, and Database.transaction retries an add that was.
+    const msp = await one.makeMsp();
+    const other = await msp.addCustomer({ name: 'Before Rename' });
+    const runner = one.db.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query('UPDATE msp_rollups SET version = version + 1 WHERE msp_id = ?', [msp.entity.id]);
+      // Heavier than the add (more rows written), so MariaDB picks the add to roll back.
+      for (let i = 0; i < 20; i++) {
+        await runner.query(`INSERT INTO audit_events (msp_id, actor_key_prefix, actor_role, action, target, details, request_id, client_address, created_at)
+          VALUES (?, 'test', 'STAFF', 'CUSTOMER_UPDATED', 'x', '{}', 'deadlock-test', '127.0.0.1', NOW(3))`, [msp.entity.id]);
+      }
+      const added = one.gql(msp.key, ADD, { input: { adminEmail: 'cycle@integrity.example', organizationName: 'Cycle Co' } }) as Promise<AddResponse>;
+      // The add has written its account and waits for the lock this transaction holds.
+      for (let waited = 0; ; waited += 50) {
+        const [row] = await runner.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '%UPDATE `msp_rollups`%'");
+        if (Number(row.n) > 0) break;
+        if (waited > 10_000) throw new Error('the add never waited for the MSP lock');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      let renamed = true;
+      try {
+        await runner.query(`UPDATE accounts SET name = 'Cycle Co', name_normalized = 'cycle co', name_key = 'cycle co' WHERE id = ?`, [other.entity.id]);
+        await runner.commitTransaction();
+      } catch (error) {
+        expect((error as { driverError?: { code?: string } }).driverError?.code).toBe('ER_LOCK_DEADLOCK');
+        renamed = false;
+        await runner.rollbackTransaction();
+      }
+      const response = await added;
+      expect(response.status).toBe(200);
+      const payload = response.body.data!.addCustomer;
+      // The add was rolled back and retried after the rename committed: it met the name taken.
+      expect(renamed).toBe(true);
+      if (renamed) expect(payload).toEqual({ customer: null, userErrors: [{ field: ['input', 'organizationName'], code: 'ORGANIZATION_NAME_TAKEN' }] });
+      else expect(payload.userErrors).toEqual([]);
+    } finally {
+      await runner.release();
+    }
+    await expectTotalsRight([one], [msp]);
+  }, 60_000);
 });

@@ -65,11 +65,7 @@ export class CustomerService {
       this.db.transaction(async (manager) => {
         const now = this.clock.now();
         const trial = { plan: StoredPlan.TRIAL, trialEndsAt: new Date(now.getTime() + this.trialLengthDays * DAY_MS), userCount: 0 };
-        if (idempotencyKey === null) {
-          // The MSP's lock (first, as in every change to its customers) and the new trial's
-          // place in its totals: one statement. A refusal below rolls both back.
-          await this.rollups.move(manager, mspId, null, trial, { lock: true });
-        } else {
+        if (idempotencyKey !== null) {
           // The key is read under the MSP's lock; a replay changes no totals.
           await this.rollups.move(manager, mspId, null, null, { lock: true });
           const replay = await this.replay(manager, mspId, idempotencyKey, requestHash, now);
@@ -107,6 +103,14 @@ export class CustomerService {
           },
         ]);
         await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
+        if (idempotencyKey === null) {
+          // The MSP's lock and the new trial's place in its totals, one statement, taken last:
+          // concurrent adds to one MSP queue on this row, and from here they wait only for the
+          // commit. The rows above are new, so nothing else waits on them, except a concurrent
+          // write of the same name, email or external id; such a deadlock is retried
+          // (Database.transaction), and its retry meets the unique index as usual.
+          await this.rollups.move(manager, mspId, null, trial, { lock: true });
+        }
         return customer;
       });
 
