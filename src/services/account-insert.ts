@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
+import { insertRows } from '../database/insert';
 import { AccountEntity } from '../entities';
 import { UserError, UserErrorsAbort } from './errors';
 import { takenErrorOf } from './user-errors';
@@ -31,11 +32,8 @@ export async function insertAccount(
   for (let attempt = 0; ; attempt++) {
     const accountNumber = newAccountNumber();
     try {
-      // Without updateEntity(false) TypeORM re-reads the new row (id and user_count, a column
-      // with a default) in a statement of its own; every value is known here but the id, which
-      // the insert's own result carries (mysql2: insertId; better-sqlite3: lastInsertRowid).
-      const result = await manager.createQueryBuilder().insert().into(AccountEntity).values({ ...values, accountNumber }).updateEntity(false).execute();
-      const id = insertedId(result.raw);
+      // Every value is known here but the id, which the insert's own result carries.
+      const id = await insertRows(manager, AccountEntity, [{ ...values, accountNumber }]);
       return Object.assign(new AccountEntity(), values, { id, accountNumber });
     } catch (error) {
       const index = db.uniqueViolation(error);
@@ -45,11 +43,4 @@ export async function insertAccount(
       throw error;
     }
   }
-}
-
-/** The generated id of a one-row insert, from the driver's raw result. */
-function insertedId(raw: unknown): number {
-  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: unknown } | null)?.insertId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`the insert returned no id: ${JSON.stringify(raw)}`);
-  return id;
 }

@@ -1,5 +1,6 @@
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Database } from '../database/data-source';
+import { insertRows } from '../database/insert';
 import { AccountEntity, AccountKind, AuditEventEntity } from '../entities';
 import { Clock, DAY_MS } from './clock';
 import { AppError } from './errors';
@@ -92,7 +93,8 @@ export class AuditService {
   async recordAll(manager: EntityManager, actor: Actor | null, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const createdAt = this.clock.now();
-    await manager.insert(
+    await insertRows(
+      manager,
       AuditEventEntity,
       entries.map((entry) => {
         let details = entry.details ? JSON.stringify(entry.details) : null;

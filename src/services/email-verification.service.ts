@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { insertRows } from '../database/insert';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/data-source';
 import { AccountEntity, AccountKind, EmailVerificationEntity } from '../entities';
@@ -54,14 +55,14 @@ export class EmailVerificationService {
   ): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    await manager.insert(EmailVerificationEntity, {
+    await insertRows(manager, EmailVerificationEntity, [{
       accountId: account.id,
       tokenHash: hashToken(token),
       emailKey: account.adminEmailKey,
       createdAt: now,
       expiresAt: new Date(now.getTime() + VERIFICATION_TTL_DAYS * DAY_MS),
       usedAt: null,
-    });
+    }]);
     const link = `${this.appUrl}/#/verify-email?token=${token}`;
     await this.mail.enqueue(manager, {
       accountId: account.id,

@@ -1,6 +1,7 @@
 import { Transporter, createTransport } from 'nodemailer';
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
+import { insertRows } from '../database/insert';
 import { MailOutboxEntity } from '../entities';
 import { Clock } from './clock';
 
@@ -90,16 +91,17 @@ export class MailService {
 
   /** Queues a message in the caller's transaction; it is sent after that transaction commits. */
   async enqueue(manager: EntityManager, message: MailMessage): Promise<void> {
-    const result = await manager.insert(MailOutboxEntity, {
-      accountId: message.accountId ?? null,
-      recipient: message.to,
-      subject: message.subject,
-      body: message.body,
-      createdAt: this.clock.now(),
-      sentAt: null,
-      error: null,
-    });
-    const id = Number(result.identifiers[0].id);
+    const id = await insertRows(manager, MailOutboxEntity, [
+      {
+        accountId: message.accountId ?? null,
+        recipient: message.to,
+        subject: message.subject,
+        body: message.body,
+        createdAt: this.clock.now(),
+        sentAt: null,
+        error: null,
+      },
+    ]);
     const mail = { from: this.from, to: message.to, subject: message.subject, text: message.body };
     this.db.afterCommit(() => this.track(this.deliver(id, mail)));
   }

@@ -1,6 +1,8 @@
 import { EntityManager, In } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { AccountEntity, MonitoredUserEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookEventEntity } from '../../entities';
+import { insertRows } from '../../database/insert';
+import { select } from '../../database/select';
+import { AccountEntity, MonitoredUserEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEventEntity } from '../../entities';
 import { Clock, DAY_MS } from '../clock';
 import { toGlobalId } from '../global-id';
 import { Page, PageArgs, encodeCursor, readKeysetRows, resolvePage, toPage, cursorValues } from '../pagination';
@@ -62,11 +64,16 @@ export class WebhookEventService {
     if (mspId === null) return null;
     const now = this.clock.now();
     const event = Object.assign(new WebhookEventEntity(), { messageId: newMessageId(), mspId, type, data: JSON.stringify(data), createdAt: now });
-    event.id = Number((await manager.insert(WebhookEventEntity, event)).identifiers[0].id);
-    const endpoints = await manager.find(WebhookEndpointEntity, { where: onlyEndpointId === undefined ? { mspId } : { mspId, id: onlyEndpointId } });
+    event.id = await insertRows(manager, WebhookEventEntity, [event]);
+    // Only what the fan-out needs of the endpoints: ids and subscriptions.
+    const endpoints = await select<{ id: number; events: string }>(
+      this.db,
+      `SELECT e.id AS id, e.events AS events FROM webhook_endpoints e WHERE e.msp_id = :mspId${onlyEndpointId === undefined ? '' : ' AND e.id = :endpointId'}`,
+      onlyEndpointId === undefined ? { mspId } : { mspId, endpointId: onlyEndpointId },
+    );
     const subscribed = endpoints.filter((e) => onlyEndpointId !== undefined || e.events.split(',').includes(type));
     // One multi-row insert for every subscribed endpoint, inside the change's transaction.
-    if (subscribed.length > 0) await manager.insert(WebhookDeliveryEntity, subscribed.map((endpoint) => newDelivery(event.id, endpoint.id, now)));
+    if (subscribed.length > 0) await insertRows(manager, WebhookDeliveryEntity, subscribed.map((endpoint) => newDelivery(event.id, Number(endpoint.id), now)));
     return event;
   }
 
