@@ -220,6 +220,15 @@ describeEachEngine('customer lists', (api) => {
     expect(refused.message).toMatch(message);
   });
 
+  it("refuses a search over 1,000 characters through the arguments' validation, naming the field and echoing nothing", async () => {
+    const long = 'q'.repeat(1001);
+    const response = await api().gql(big.key, LIST, { search: long, first: 5 });
+    expect(response.status).toBe(200);
+    expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.fields])).toEqual([['BAD_USER_INPUT', ['search']]]);
+    expect(response.body.errors?.[0].message).toMatch(/search must be shorter than or equal to 1000 characters/);
+    expect(JSON.stringify(response.body)).not.toContain(long);
+  });
+
   it('refuses malformed and forged cursors with BAD_USER_INPUT', async () => {
     const nameCursor = (await list(api(), big.key, { first: 1, orderBy: { field: 'ORGANIZATION_NAME', direction: 'ASC' } }))
       .pageInfo.endCursor;
