@@ -35,6 +35,32 @@ function base62(length: number): string {
   return out;
 }
 
+/** What authentication reads of a key: no name, no creation time. */
+const AUTHENTICATED_KEY_PROPERTIES: ReadonlyArray<keyof ApiKeyEntity & string> = ['id', 'prefix', 'secretHash', 'role', 'mspId', 'lastUsedAt', 'revokedAt'];
+
+/**
+ * What authentication reads of the key's MSP, the request's own MSP from then on (`msp`, and
+ * the MSP loader): all but the comparison keys and what only customers have (external id,
+ * removal reason). Every request runs this statement and pays for each of its columns (in
+ * MariaDB, and in the driver's column definitions and row parsing): 21 columns instead of 29.
+ */
+export const AUTHENTICATED_MSP_PROPERTIES: ReadonlyArray<keyof AccountEntity & string> = [
+  'id',
+  'accountNumber',
+  'kind',
+  'mspId',
+  'name',
+  'adminEmail',
+  'adminEmailVerifiedAt',
+  'plan',
+  'trialEndsAt',
+  'licensedSeats',
+  'userCount',
+  'removedAt',
+  'purgedAt',
+  'createdAt',
+];
+
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** A caller who presented a valid key, with its MSP when it has one. */
@@ -59,6 +85,8 @@ export class ApiKeyService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
+
+  private authenticateSql: string | undefined;
 
   /** Issues a key. MSP roles need the MSP; STAFF and APP keys have none. Not audited here: callers audit in their own transaction. */
   async create(manager: EntityManager, role: ApiKeyRole, mspId: number | null, name: string): Promise<NewApiKey> {
@@ -99,12 +127,10 @@ export class ApiKeyService {
     const parts = match ? KEY_PATTERN.exec(match[1]) : null;
     if (!parts) return null;
     const [, prefix, secret] = parts;
-    const [row] = await select(
-      this.db,
-      `SELECT ${columnsOf(this.db, ApiKeyEntity, 'k')}, ${columnsOf(this.db, AccountEntity, 'a')}
-       FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`,
-      { msp: AccountKind.MSP, prefix },
-    );
+    // Built once: the same string each time, so its hash and its parse (select()) are kept too.
+    this.authenticateSql ??= `SELECT ${columnsOf(this.db, ApiKeyEntity, 'k', AUTHENTICATED_KEY_PROPERTIES)}, ${columnsOf(this.db, AccountEntity, 'a', AUTHENTICATED_MSP_PROPERTIES)}
+       FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`;
+    const [row] = await select(this.db, this.authenticateSql, { msp: AccountKind.MSP, prefix });
     const key = row ? entityFromRaw<ApiKeyEntity>(this.db.dataSource, this.db.dataSource.getMetadata(ApiKeyEntity), 'k', row) : null;
     if (!key || key.revokedAt) return null;
     const expected = Buffer.from(key.secretHash, 'hex');

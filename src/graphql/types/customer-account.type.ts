@@ -16,7 +16,7 @@ import { Node } from './node.type';
 /**
  * The fields that read what a listed customer is not read with (`LISTED_PROPERTIES`): a list
  * whose operation selects none of them reads fewer columns. A getter reading another column of
- * the entity belongs here (test/customer-list-columns.api.test.ts asks for every field both ways).
+ * the entity belongs here (test/narrow-reads.api.test.ts asks for every field both ways).
  */
 export const FIELDS_BEYOND_LISTED: ReadonlySet<string> = new Set(['adminEmail', 'adminEmailVerified', 'externalId', 'removalReason']);
 

@@ -102,3 +102,27 @@ describeEachEngine('the columns a customer list reads', (api) => {
     expect(columnsAsked).toEqual(['all', 'all', 'listed']);
   });
 });
+
+/**
+ * Authentication reads the key's MSP without its comparison keys (AUTHENTICATED_MSP_PROPERTIES),
+ * and that entity answers the request's own `msp`. Every field of Msp must answer as it does for
+ * the same MSP read whole (a staff key naming it).
+ */
+describeEachEngine("the columns authentication reads of the key's MSP", (api) => {
+  it('answers every leaf field of the caller\'s own MSP as the MSP read whole', async () => {
+    const msp = await api().makeMsp();
+    await msp.addCustomer({ name: 'Some Co', users: 2 });
+    const staffKey = await api().makeKey(ApiKeyRole.STAFF);
+    const types = await api().gql(staffKey, `{ __type(name: "Msp") { fields { name args { name } type { kind name ofType { kind name ofType { kind name } } } } } }`);
+    const leaves: string[] = types.body.data.__type.fields
+      .filter((f: IntrospectedField & { args: unknown[] }) => f.args.length === 0 && ['SCALAR', 'ENUM'].includes(named(f.type).kind))
+      .map((f: IntrospectedField) => f.name);
+    expect(leaves).toEqual(expect.arrayContaining(['id', 'accountNumber', 'name', 'adminEmail', 'createdAt', 'billableMonitoredUsers']));
+    const selection = `${leaves.join(' ')} customerCounts { total } customers(first: 5) { totalCount nodes { msp { ${leaves.join(' ')} } } }`;
+    const own = await api().gql(msp.key, `{ msp { ${selection} } }`);
+    const whole = await api().gql(staffKey, `query($n: String!) { msp(accountNumber: $n) { ${selection} } }`, { n: msp.entity.accountNumber });
+    expect(own.body.errors).toBeUndefined();
+    expect(whole.body.errors).toBeUndefined();
+    expect(own.body.data.msp).toEqual(whole.body.data.msp);
+  });
+});
