@@ -326,6 +326,7 @@ describeEachEngine('customer lists', (api) => {
     const hooli = await add('Hooli Labs', 'contact', 4);
     await add('Bang! Studio', 'bang');
     await add('Back\\slash Ltd', 'backslash');
+    await add(`O'Brien "Quoted" Who? Co`, 'quotes');
     const found = async (search: string, state?: string) => {
       const c = await list(api(), msp.key, { search, state, first: 100, orderBy: { field: 'ORGANIZATION_NAME', direction: 'ASC' } });
       expect(c.totalCount).toBe(c.nodes.length);
@@ -342,6 +343,10 @@ describeEachEngine('customer lists', (api) => {
     expect(await found('g!')).toEqual(['Bang! Studio']);
     expect(await found('!')).toEqual(['Bang! Studio']);
     expect(await found('k\\s')).toEqual(['Back\\slash Ltd']);
+    // Quotes and the placeholder character are text (values reach MySQL escaped, never as SQL).
+    expect(await found("o'brien")).toEqual([`O'Brien "Quoted" Who? Co`]);
+    expect(await found('"quoted" who?')).toEqual([`O'Brien "Quoted" Who? Co`]);
+    expect(await found("' OR '1'='1")).toEqual([]);
     expect(await found('no such customer')).toEqual([]);
     expect(await found(five.accountNumber)).toEqual(['500 Corp']);
     expect(await found(` ${hooli.accountNumber} `)).toEqual(['Hooli Labs']);

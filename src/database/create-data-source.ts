@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { format } from 'mysql2';
 import { DataSource } from 'typeorm';
 import { entities } from '../entities';
 import { keyColumns } from '../entities/key-column';
@@ -41,7 +42,12 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       // still reports its SQL and the driver's error (QueryFailedError), and logs carry both.
       trace: false,
       poolSize: options.poolSize ?? 10,
-      extra: { queueLimit: options.queueLimit ?? 500, connectTimeout: options.limits?.acquireTimeoutMs ?? DEFAULT_MYSQL_LIMITS.acquireTimeoutMs, waitForConnections: true },
+      extra: {
+        queueLimit: options.queueLimit ?? 500,
+        connectTimeout: options.limits?.acquireTimeoutMs ?? DEFAULT_MYSQL_LIMITS.acquireTimeoutMs,
+        waitForConnections: true,
+        queryFormat: formatUnlessNoValues,
+      },
     });
   }
   const file = options.sqliteFile ?? join(process.cwd(), 'data', 'command-center.sqlite');
@@ -49,3 +55,13 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({ ...common, type: 'better-sqlite3', database: file, enableWAL: file !== ':memory:', timeout: 5000 });
 }
 
+/**
+ * mysql2's own formatting (values into `?` placeholders, escaped for the connection's time zone),
+ * except that a statement without values is sent as it is: mysql2 formats every statement, and
+ * finding the placeholders scans the whole text (quotes, comments) even when there is nothing to
+ * put in them. select() sends its hot statements with their values already written in.
+ */
+function formatUnlessNoValues(sql: string, values: unknown, timezone: string): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return format(sql, values as Parameters<typeof format>[1], false, timezone);
+}

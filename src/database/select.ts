@@ -42,7 +42,12 @@ function prepare(sql: string): Prepared {
  */
 export async function select<T = Record<string, unknown>>(db: Database, sql: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
   const { parts, names } = prepare(sql);
+  const runner = db.currentRunner();
+  const pool = !runner && db.engine === 'mysql' ? poolOf(db) : undefined;
+  // On the pool, values are written into the text here (escaped by mysql2's own rules, for the
+  // pool's time zone): mysql2 would otherwise scan the whole text for its placeholders.
   let text = parts[0];
+  let inlined = parts[0];
   const values: unknown[] = [];
   names.forEach(({ name, spread }, i) => {
     if (!(name in parameters)) throw new Error(`select(): no value for :${name}`);
@@ -52,15 +57,17 @@ export async function select<T = Record<string, unknown>>(db: Database, sql: str
       if (!Array.isArray(list) || list.length === 0) throw new Error(`select(): :...${name} needs a non-empty list`);
       text += list.map(() => '?').join(', ');
       for (const item of list) values.push(toDriver(db, item));
+      if (pool) inlined += list.map((item) => pool.escape(item)).join(', ');
     } else {
       text += '?';
       values.push(toDriver(db, value));
+      if (pool) inlined += pool.escape(value);
     }
     text += parts[i + 1];
+    if (pool) inlined += parts[i + 1];
   });
-  const runner = db.currentRunner();
   if (runner || db.engine === 'sqlite') return (runner ?? db.dataSource).query(text, values);
-  return poolQuery<T>(db, text, values);
+  return poolQuery<T>(db, text, values, inlined);
 }
 
 /** What the driver binds: SQLite stores instants as TypeORM writes them (UTC text); mysql2 formats Dates itself. */
@@ -70,6 +77,15 @@ function toDriver(db: Database, value: unknown): unknown {
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
+interface Pool {
+  getConnection(cb: (error: Error | null, connection?: PooledConnection) => void): void;
+  escape(value: unknown): string;
+}
+
+/** The MySQL pool, or undefined once the data source is closed. */
+function poolOf(db: Database): Pool | undefined {
+  return (db.dataSource.driver as unknown as { pool?: Pool }).pool;
+}
 interface PooledConnection {
   query(sql: string, values: unknown[], callback: Callback): void;
   release(): void;
@@ -80,10 +96,10 @@ interface PooledConnection {
  * (the promise wrapper TypeORM uses captures a stack trace per statement). The pool's connections
  * carry the statement limits (mysql-limits.ts); errors reach callers as TypeORM's would.
  */
-function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[]> {
+function poolQuery<T>(db: Database, text: string, values: unknown[], inlined: string): Promise<T[]> {
   remainingMs();
   db.dataSource.logger.logQuery(text, values);
-  const pool = (db.dataSource.driver as unknown as { pool?: { getConnection(cb: (error: Error | null, connection?: PooledConnection) => void): void } }).pool;
+  const pool = poolOf(db);
   // A closed data source has no pool: TypeORM's own statements fail with this error then.
   if (!db.dataSource.isInitialized || !pool) return Promise.reject(new ConnectionIsNotSetError('mysql'));
   return new Promise<T[]>((resolve, reject) => {
@@ -95,8 +111,8 @@ function poolQuery<T>(db: Database, text: string, values: unknown[]): Promise<T[
       bindToRequest((error: Error | null, connection?: PooledConnection) => {
         if (error || !connection) return fail(error ?? new Error('no connection'));
         connection.query(
-          text,
-          values,
+          inlined,
+          [],
           bindToRequest((queryError: Error | null, rows?: unknown) => {
             connection.release();
             if (queryError) fail(queryError);
