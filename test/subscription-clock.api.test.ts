@@ -1,7 +1,10 @@
 import { DAY_MS } from '../src/services/clock';
+import { RollupService } from '../src/services/subscription/rollup.service';
+import { ApiKeyRole } from '../src/entities/enums';
 import { START, TestApi, TestCustomer, TestMsp, describeEachEngine } from './support/harness';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const TRIAL_MS = 14 * DAY_MS;
 
 const CUSTOMER = `
@@ -170,6 +173,51 @@ describeEachEngine('subscription state by the clock', (api) => {
     expect(atEnd.active.nodes).toEqual([]);
     expect(atEnd.expired.nodes).toEqual([{ id: customer.id, subscriptionState: 'EXPIRED_TRIAL' }]);
     expect(atEnd.customerCounts).toEqual({ paid: 0, activeTrials: 0, expiredTrials: 1, total: 1 });
+  });
+
+  it('reuses the trials it knows have ended only until the next one ends, the clock moves back, or the MSP changes', async () => {
+    api().clock.set(START);
+    const msp = await api().makeMsp();
+    const first = await msp.addCustomer({ users: 5 });
+    api().clock.advance(HOUR);
+    const second = await msp.addCustomer({ users: 1 });
+    const firstEnd = START.getTime() + TRIAL_MS;
+    const secondEnd = firstEnd + HOUR;
+    const COUNTS = `{ msp { customerCounts { activeTrials expiredTrials } activeTrialMonitoredUsers expiredTrialMonitoredUsers } }`;
+    // How often the range of ended trials is read (the rollup row itself is read every time).
+    const rangeReads = jest.spyOn(RollupService.prototype as unknown as { bucketsNow: () => unknown }, 'bucketsNow');
+    const at = async (time: number) => {
+      api().clock.set(new Date(time));
+      rangeReads.mockClear();
+      const m = (await api().ok(msp.key, COUNTS)).msp;
+      return { active: m.customerCounts.activeTrials, expired: m.customerCounts.expiredTrials, users: [m.activeTrialMonitoredUsers, m.expiredTrialMonitoredUsers], statements: rangeReads.mock.calls.length + 1 };
+    };
+    const both = { active: 2, expired: 0, users: [6, 0] };
+    const one = { active: 1, expired: 1, users: [1, 3] };
+    const none = { active: 0, expired: 2, users: [0, 4] };
+    // `statements`: the rollup row, and the range of ended trials once more whenever what was known no longer holds.
+    expect(await at(firstEnd - 2 * HOUR)).toEqual({ ...both, statements: 2 });
+    expect(await at(firstEnd - 1)).toEqual({ ...both, statements: 1 });
+    expect(await at(firstEnd)).toEqual({ ...one, statements: 2 });
+    expect(await at(firstEnd + 1)).toEqual({ ...one, statements: 1 });
+    expect(await at(secondEnd)).toEqual({ ...none, statements: 2 });
+    expect(await at(secondEnd + DAY_MS)).toEqual({ ...none, statements: 1 });
+    // The clock moved back before what was known.
+    expect(await at(firstEnd + 1)).toEqual({ ...one, statements: 2 });
+    // A change to the MSP's customers (a user registered, a trial's end set by support) counts its version up.
+    expect((await api().ok(msp.key, REGISTER, { input: { customerId: second.id, identity: 'late' } })).registerMonitoredUser.userErrors).toEqual([]);
+    expect(await at(firstEnd + 2)).toEqual({ ...one, users: [2, 3], statements: 2 });
+    expect(await at(firstEnd + 3)).toEqual({ ...one, users: [2, 3], statements: 1 });
+    const staff = { keyId: 0, keyPrefix: 'test', role: ApiKeyRole.STAFF, mspId: null };
+    const extended = await api().services.staffOperations.setTrialEnd(staff, { customerId: first.id, trialEndsAt: new Date(secondEnd + DAY_MS) });
+    expect(extended.ok).toBe(true);
+    expect(await at(firstEnd + 4)).toEqual({ ...both, users: [7, 0], statements: 2 });
+    expect(await at(secondEnd)).toEqual({ active: 1, expired: 1, users: [5, 2], statements: 2 });
+    // The expiry pass moves the watermark: the rollup row changes, and nothing is left to move.
+    await api().services.rollups.advance();
+    expect(await at(secondEnd + 1)).toEqual({ active: 1, expired: 1, users: [5, 2], statements: 2 });
+    expect(await at(secondEnd + 2)).toEqual({ active: 1, expired: 1, users: [5, 2], statements: 1 });
+    rangeReads.mockRestore();
   });
 
   it('makes an expired trial active again when the clock moves back before its end', async () => {

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
 import { entityFromRaw } from '../../database/raw-entities';
 import { columnsOf, select } from '../../database/select';
-import { AccountEntity, MspRollupEntity } from '../../entities';
+import { AccountEntity, MspRollupEntity, StoredPlan } from '../../entities';
 import { Clock } from '../clock';
 import {
   SubscriptionFacts,
@@ -102,6 +102,23 @@ interface Moved {
 }
 
 /**
+ * The trials an MSP's rollup had to move as of some instant, kept for the next reads: it holds
+ * while the rollup row has the same version and watermark (every change to the MSP's customers
+ * takes its lock, which counts the version up) and until the next trial of the MSP ends.
+ */
+interface KnownMove {
+  version: number;
+  asOf: number;
+  /** Read at this instant, valid up to (not including) `until`, the next trial end after it. */
+  from: number;
+  until: number;
+  moved: Moved;
+}
+
+/** MSPs whose moves a process keeps; past it the map starts over (a few hundred bytes each). */
+const KNOWN_MOVES_MAX = 20_000;
+
+/**
  * Keeps per-MSP totals by subscription state so that the dashboard reads one row per MSP
  * instead of summing its customers. Every change to a customer calls `lock` and then `apply`
  * inside its transaction. Trials expire by the clock with no write; the rollup buckets them
@@ -110,6 +127,8 @@ interface Moved {
  * expiry pass, run periodically) folds that range into the stored buckets so it stays small.
  */
 export class RollupService {
+  private readonly knownMoves = new Map<number, KnownMove>();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -175,13 +194,16 @@ export class RollupService {
   }
 
   /**
-   * The totals of several MSPs as of now, in one statement: their rollup rows, each joined to
-   * the trials that ended between its watermark and now (a range of IDX_accounts_msp_state).
+   * The totals of several MSPs as of now. Usually one read of their rollup rows: the trials that
+   * ended between a row's watermark and now are known from an earlier read while the row is
+   * unchanged and no trial has ended since (`KnownMove`). Otherwise, for those MSPs, one more
+   * statement joins each row to that range of IDX_accounts_msp_state and finds the next trial
+   * end. In a transaction it always reads the range (its own uncommitted rows are nobody else's).
    */
   async totals(mspIds: readonly number[]): Promise<Map<number, MspTotals>> {
     const now = this.clock.now();
     const result = new Map<number, MspTotals>();
-    for (const { mspId, buckets: current } of await this.bucketsNow(mspIds, now)) {
+    for (const { mspId, buckets: current } of await this.bucketsWithKnownMoves(mspIds, now)) {
       result.set(mspId, {
         paid: current.paidCount,
         paidUsers: current.paidUsers,
@@ -248,25 +270,73 @@ export class RollupService {
     });
   }
 
+  /** `bucketsNow`, reusing the moves read before where they still hold (see `totals`). */
+  private async bucketsWithKnownMoves(mspIds: readonly number[], now: Date): Promise<Array<{ mspId: number; buckets: Buckets }>> {
+    if (this.db.currentRunner()) return this.bucketsNow(mspIds, now);
+    const at = now.getTime();
+    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
+    const rows = await select(this.db, this.rollupSql(), { mspIds: [...mspIds] });
+    const found: Array<{ mspId: number; buckets: Buckets }> = [];
+    const unknown: number[] = [];
+    for (const raw of rows) {
+      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
+      const known = this.knownMoves.get(row.mspId);
+      if (known && known.version === row.version && known.asOf === row.asOf.getTime() && known.from <= at && at < known.until) {
+        found.push({ mspId: row.mspId, buckets: bucketsAsOfNow(row, known.moved, now) });
+      } else {
+        unknown.push(row.mspId);
+      }
+    }
+    if (unknown.length > 0) found.push(...(await this.bucketsNow(unknown, now, true)));
+    return found;
+  }
+
+  private rollupSqlText: string | undefined;
+  private rollupSql(): string {
+    return (this.rollupSqlText ??= `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')} FROM msp_rollups r WHERE r.msp_id IN (:...mspIds)`);
+  }
+
+  private remember(row: MspRollupEntity, moved: Moved, now: Date, nextEnd: Date | null): void {
+    // Only a read at or after the watermark, outside any transaction: committed rows only.
+    if (now.getTime() < row.asOf.getTime() || this.db.currentRunner()) return;
+    if (this.knownMoves.size >= KNOWN_MOVES_MAX) this.knownMoves.clear();
+    this.knownMoves.set(row.mspId, {
+      version: row.version,
+      asOf: row.asOf.getTime(),
+      from: now.getTime(),
+      until: nextEnd ? nextEnd.getTime() : Number.POSITIVE_INFINITY,
+      moved,
+    });
+  }
+
   /**
    * The buckets of several MSPs' rollups as of `now`, in one statement: each rollup row joined to
    * the trials that ended between its watermark and now, in either order (a range of
    * IDX_accounts_msp_state). Inside a transaction it reads in it.
    */
-  private async bucketsNow(mspIds: readonly number[], now: Date): Promise<Array<{ mspId: number; buckets: Buckets }>> {
+  private async bucketsNow(mspIds: readonly number[], now: Date, remember = false): Promise<Array<{ mspId: number; buckets: Buckets }>> {
     const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
+    // With `remember`, also the next trial end after now (the first entry of the same index range).
+    const next = remember
+      ? `, (SELECT MIN(n.trial_ends_at) FROM accounts n WHERE n.msp_id = r.msp_id AND n.removed_at IS NULL AND n.plan = :nextPlan AND n.trial_ends_at > :nextAfter) AS next_trial_end`
+      : '';
     const rows = await select(
       this.db,
       `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
-         COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users
+         COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users${next}
        FROM msp_rollups r LEFT JOIN accounts a ON a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}
        WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
-      { ...ended.parameters, mspIds: [...mspIds] },
+      { ...ended.parameters, mspIds: [...mspIds], ...(remember ? { nextPlan: StoredPlan.TRIAL, nextAfter: now } : {}) },
     );
     const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
+    const trialEnd = this.db.dataSource.getMetadata(AccountEntity).findColumnWithPropertyName('trialEndsAt')!;
     return rows.map((raw) => {
       const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
       const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
+      if (remember) {
+        const nextEnd = raw.next_trial_end == null ? null : (this.db.dataSource.driver.prepareHydratedValue(raw.next_trial_end, trialEnd) as Date);
+        this.remember(row, moved, now, nextEnd);
+      }
       return { mspId: row.mspId, buckets: bucketsAsOfNow(row, moved, now) };
     });
   }
