@@ -9,6 +9,8 @@ interface ColumnReader {
   convert: (value: unknown) => unknown;
 }
 
+const identity = (value: unknown) => value;
+
 /**
  * The driver's own conversion, skipped where it is known to return the value as it is: text,
  * integers and string enums, and instants the driver already made Dates (mysql2; SQLite gives text).
@@ -19,7 +21,7 @@ function converterOf(dataSource: DataSource, column: ColumnMetadata): (value: un
   if (column.transformer) return converted;
   const nullable = (convert: (value: unknown) => unknown) => (value: unknown) => (value === null || value === undefined ? value : convert(value));
   const stringEnum = column.type === 'simple-enum' && (column.enum ?? []).every((v) => typeof v === 'string');
-  if (column.type === 'varchar' || column.type === 'int' || stringEnum) return (value) => value;
+  if (column.type === 'varchar' || column.type === 'int' || stringEnum) return identity;
   if (column.type === 'datetime') return nullable((value) => (value instanceof Date ? value : converted(value)));
   return converted;
 }
@@ -53,6 +55,40 @@ export function entityFromRaw<T extends ObjectLiteral>(dataSource: DataSource, m
     if (key in row) entity[property] = convert(row[key]);
   }
   return entity as T;
+}
+
+type EntityReader<T> = (row: Record<string, unknown>) => T | null;
+const compiledReaders = new WeakMap<EntityMetadata, Map<string, EntityReader<ObjectLiteral>>>();
+
+/**
+ * `entityFromRaw` for rows of one shape, compiled once: the rows of a hand-written select hold
+ * the entity's columns named by `properties` (all by default, as `columnsOf` selects them), and
+ * the reader assigns exactly those, with no lookups per row. For the hot reads (a page of the
+ * customer list: 0.4 us a row through `entityFromRaw`).
+ */
+export function entityReader<T extends ObjectLiteral>(dataSource: DataSource, metadata: EntityMetadata, alias: string, properties?: ReadonlyArray<keyof T & string>): EntityReader<T> {
+  let byKey = compiledReaders.get(metadata);
+  if (!byKey) compiledReaders.set(metadata, (byKey = new Map()));
+  const cacheKey = properties ? `${alias}:${properties.join(',')}` : alias;
+  let reader = byKey.get(cacheKey);
+  if (!reader) {
+    const wanted = properties && new Set<string>(properties);
+    const list = readersOf(dataSource, metadata, alias).filter((r) => !wanted || wanted.has(r.property));
+    const primary = metadata.primaryColumns[0];
+    const converters: Array<(value: unknown) => unknown> = [];
+    const lines = list.map(({ key, property, convert }) => {
+      const value = `row[${JSON.stringify(key)}]`;
+      if (convert === identity) return `entity[${JSON.stringify(property)}] = ${value};`;
+      converters.push(convert);
+      return `entity[${JSON.stringify(property)}] = convert[${converters.length - 1}](${value});`;
+    });
+    const guard = primary ? `if (row[${JSON.stringify(`${alias}_${primary.databaseName}`)}] == null) return null;` : '';
+    // Column and property names come from the entity metadata, quoted as JSON string literals.
+    const build = new Function('Target', 'convert', `return function read(row) { ${guard} const entity = new Target(); ${lines.join(' ')} return entity; };`);
+    reader = build(metadata.target, converters) as EntityReader<ObjectLiteral>;
+    byKey.set(cacheKey, reader);
+  }
+  return reader as EntityReader<T>;
 }
 
 /**

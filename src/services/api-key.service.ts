@@ -1,7 +1,7 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
-import { entityFromRaw } from '../database/raw-entities';
+import { entityReader } from '../database/raw-entities';
 import { columnsOf, select } from '../database/select';
 import { AccountEntity, AccountKind, ApiKeyEntity, ApiKeyRole } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
@@ -116,11 +116,11 @@ export class ApiKeyService {
     this.authenticateSql ??= `SELECT ${columnsOf(this.db, ApiKeyEntity, 'k', AUTHENTICATED_KEY_PROPERTIES)}, ${columnsOf(this.db, AccountEntity, 'a', AUTHENTICATED_MSP_PROPERTIES)}
        FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`;
     const [row] = await select(this.db, this.authenticateSql, { msp: AccountKind.MSP, prefix });
-    const key = row ? entityFromRaw<ApiKeyEntity>(this.db.dataSource, this.db.dataSource.getMetadata(ApiKeyEntity), 'k', row) : null;
+    const key = row ? entityReader<ApiKeyEntity>(this.db.dataSource, this.db.dataSource.getMetadata(ApiKeyEntity), 'k', AUTHENTICATED_KEY_PROPERTIES)(row) : null;
     if (!key || key.revokedAt) return null;
     const expected = Buffer.from(key.secretHash, 'hex');
     if (!timingSafeEqual(expected, Buffer.from(sha256(secret), 'hex'))) return null;
-    const msp = entityFromRaw<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', row);
+    const msp = entityReader<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', AUTHENTICATED_MSP_PROPERTIES)(row);
     if (key.mspId !== null && !msp) return null;
     await this.touch(key);
     return { principal: { keyId: key.id, keyPrefix: key.prefix, role: key.role, mspId: key.mspId }, msp };

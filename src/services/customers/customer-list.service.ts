@@ -1,5 +1,5 @@
 import { Database } from '../../database/data-source';
-import { entityFromRaw } from '../../database/raw-entities';
+import { entityReader } from '../../database/raw-entities';
 import { columnsOf, select } from '../../database/select';
 import { AccountEntity, ApiKeyRole } from '../../entities';
 import { AppError } from '../errors';
@@ -158,8 +158,8 @@ export class CustomerListService {
        WHERE ${where.sql}${keyset.condition ? ` AND ${keyset.condition}` : ''} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
       { ...where.parameters, ...keyset.parameters },
     );
-    const metadata = this.db.dataSource.getMetadata(AccountEntity);
-    const rows = raw.map((r) => entityFromRaw<AccountEntity>(this.db.dataSource, metadata, 'a', r)!);
+    const read = entityReader<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', properties);
+    const rows = raw.map((r) => read(r)!);
     const page = toPage(rows, request, (row) => encodeCursor(ordering, { value: sort.value(row), id: row.id }));
     return {
       ...page,

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { entityFromRaw } from '../../database/raw-entities';
+import { entityReader } from '../../database/raw-entities';
 import { columnsOf, select } from '../../database/select';
 import { AccountEntity, MspRollupEntity, StoredPlan } from '../../entities';
 import { Clock } from '../clock';
@@ -274,12 +274,12 @@ export class RollupService {
   private async bucketsWithKnownMoves(mspIds: readonly number[], now: Date): Promise<Array<{ mspId: number; buckets: Buckets }>> {
     if (this.db.currentRunner()) return this.bucketsNow(mspIds, now);
     const at = now.getTime();
-    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
+    const read = entityReader<MspRollupEntity>(this.db.dataSource, this.db.dataSource.getMetadata(MspRollupEntity), 'r');
     const rows = await select(this.db, this.rollupSql(), { mspIds: [...mspIds] });
     const found: Array<{ mspId: number; buckets: Buckets }> = [];
     const unknown: number[] = [];
     for (const raw of rows) {
-      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
+      const row = read(raw)!;
       const known = this.knownMoves.get(row.mspId);
       if (known && known.version === row.version && known.asOf === row.asOf.getTime() && known.from <= at && at < known.until) {
         found.push({ mspId: row.mspId, buckets: bucketsAsOfNow(row, known.moved, now) });
@@ -328,10 +328,10 @@ export class RollupService {
        WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
       { ...ended.parameters, mspIds: [...mspIds], ...(remember ? { nextPlan: StoredPlan.TRIAL, nextAfter: now } : {}) },
     );
-    const metadata = this.db.dataSource.getMetadata(MspRollupEntity);
+    const read = entityReader<MspRollupEntity>(this.db.dataSource, this.db.dataSource.getMetadata(MspRollupEntity), 'r');
     const trialEnd = this.db.dataSource.getMetadata(AccountEntity).findColumnWithPropertyName('trialEndsAt')!;
     return rows.map((raw) => {
-      const row = entityFromRaw<MspRollupEntity>(this.db.dataSource, metadata, 'r', raw)!;
+      const row = read(raw)!;
       const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
       if (remember) {
         const nextEnd = raw.next_trial_end == null ? null : (this.db.dataSource.driver.prepareHydratedValue(raw.next_trial_end, trialEnd) as Date);
