@@ -1,7 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLScalarType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { ValidationError, ValidatorOptions, validateOrReject } from 'class-validator';
-import { ArgumentValidationError, AuthChecker, buildSchemaSync } from 'type-graphql';
+import { ArgumentValidationError, AuthCheckerFn, buildSchemaSync } from 'type-graphql';
+import { checkRolesDirectly } from './authorized-resolvers';
 import { ApiKeyRole } from '../entities/enums';
 import { resolvers } from '../resolvers';
 import { RequestContext } from './context';
@@ -17,7 +18,7 @@ import { Msp } from './types/msp.type';
  * Roles come from `@Authorized(...)`; a caller without a principal never reaches a resolver.
  * An authenticated caller refused a field leaves an AUTHORIZATION_REFUSED event naming it.
  */
-export const authChecker: AuthChecker<RequestContext, ApiKeyRole> = async ({ context, info }, roles) => {
+export const authChecker: AuthCheckerFn<RequestContext, ApiKeyRole> = async ({ context, info }, roles) => {
   if (!context.principal) return false;
   if (roles.includes(context.principal.role)) return true;
   await recordRefusal(context, `${info.parentType.name}.${info.fieldName}`, roles);
@@ -68,14 +69,14 @@ let built: GraphQLSchema | undefined;
 
 /** The API's schema, built once per process from the resolvers and types. */
 export function apiSchema(): GraphQLSchema {
-  built ??= readPlainFieldsDirectly(freshLoadersPerMutation(describeRoots(buildSchemaSync({
+  built ??= readPlainFieldsDirectly(checkRolesDirectly(freshLoadersPerMutation(describeRoots(buildSchemaSync({
     resolvers,
     orphanedTypes: [Msp, CustomerAccount, MonitoredUser],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: validateArgument,
     authChecker,
     authMode: 'error',
-  }))));
+  }))), authChecker));
   return built;
 }
 
