@@ -353,4 +353,35 @@ describeOnMysql('integrity across two instances', () => {
     }
     await expectTotalsRight([one], [msp]);
   }, 60_000);
+  it("gives an add's webhook event its id under the MSP lock, so events(after:) from a partner's cursor misses none", async () => {
+    // Another change of the same MSP holds the lock and writes its event while an add waits for
+    // the lock: the add's event must come after it in id order (the order events(after:) pages in).
+    const msp = await one.makeMsp();
+    const runner = one.db.dataSource.createQueryRunner();
+    let other: number;
+    let added: Promise<AddResponse>;
+    try {
+      await runner.startTransaction();
+      await runner.query('UPDATE msp_rollups SET version = version + 1 WHERE msp_id = ?', [msp.entity.id]);
+      added = one.gql(msp.key, ADD, { input: { adminEmail: 'ordered@integrity.example', organizationName: 'Ordered Co' } }) as Promise<AddResponse>;
+      for (let waited = 0; ; waited += 50) {
+        const [row] = await runner.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '%UPDATE `msp_rollups`%'");
+        if (Number(row.n) > 0) break;
+        if (waited > 10_000) throw new Error('the add never waited for the MSP lock');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const inserted = await runner.query(
+        `INSERT INTO webhook_events (message_id, msp_id, type, data, created_at) VALUES ('msg_ordering_test_other', ?, 'customer.updated', '{}', NOW(3))`,
+        [msp.entity.id],
+      );
+      other = Number(inserted.insertId);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    const response = await added!;
+    expect(response.body.data?.addCustomer.userErrors).toEqual([]);
+    const [event] = await one.db.dataSource.query(`SELECT id FROM webhook_events WHERE msp_id = ? AND type = 'customer.created'`, [msp.entity.id]);
+    expect(Number(event.id)).toBeGreaterThan(other!);
+  }, 60_000);
 });

@@ -55,8 +55,11 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
   for (const row of rows) {
     let set = 0;
     for (const property in row) if (row[property] !== undefined) set++;
-    if (set !== properties.length) throw new Error('insertRows(): every row sets the same properties');
-    for (const column of shape.columns) values.push(driver.preparePersistentValue(row[column.propertyName], column));
+    for (const column of shape.columns) {
+      const value = row[column.propertyName];
+      if (value === undefined || set !== properties.length) throw new Error('insertRows(): every row sets the same properties');
+      values.push(driver.preparePersistentValue(value, column));
+    }
   }
   const sql = shape.head + (rows.length === 1 ? shape.row : Array(rows.length).fill(shape.row).join(', '));
   return insertedId(await manager.query(sql, values));

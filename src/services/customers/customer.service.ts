@@ -102,15 +102,18 @@ export class CustomerService {
             details: { organizationName: customer.name, externalId: customer.externalId },
           },
         ]);
-        await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
         if (idempotencyKey === null) {
-          // The MSP's lock and the new trial's place in its totals, one statement, taken last:
-          // concurrent adds to one MSP queue on this row, and from here they wait only for the
-          // commit. The rows above are new, so nothing else waits on them, except a concurrent
-          // write of the same name, email or external id; such a deadlock is retried
-          // (Database.transaction), and its retry meets the unique index as usual.
+          // The MSP's lock and the new trial's place in its totals, one statement, taken after
+          // the customer's own rows: concurrent adds to one MSP queue on this row, and from here
+          // they wait only for the event and the commit. The rows above are new, so nothing else
+          // waits on them, except a concurrent write of the same name, email or external id;
+          // such a deadlock is retried (Database.transaction), and its retry meets the unique
+          // index as usual.
           await this.rollups.move(manager, mspId, null, trial, { lock: true });
         }
+        // Under the lock, as every change's event: an MSP's events get their ids in commit order,
+        // so a partner paging `events(after:)` from its last cursor misses none.
+        await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
         return customer;
       });
 
