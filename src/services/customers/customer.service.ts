@@ -102,6 +102,8 @@ export class CustomerService {
             details: { organizationName: customer.name, externalId: customer.externalId },
           },
         ]);
+        // Read before the lock, which is then held for the event's writes and the commit only.
+        const subscribers = await this.events.subscribersOf(mspId, WebhookEventType.CUSTOMER_CREATED);
         if (idempotencyKey === null) {
           // The MSP's lock and the new trial's place in its totals, one statement, taken after
           // the customer's own rows: concurrent adds to one MSP queue on this row, and from here
@@ -113,7 +115,7 @@ export class CustomerService {
         }
         // Under the lock, as every change's event: an MSP's events get their ids in commit order,
         // so a partner paging `events(after:)` from its last cursor misses none.
-        await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) });
+        await this.events.emit(manager, mspId, WebhookEventType.CUSTOMER_CREATED, { customer: customerData(customer, now) }, undefined, subscribers);
         return customer;
       });
 

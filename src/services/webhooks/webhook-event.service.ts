@@ -53,6 +53,8 @@ export class WebhookEventService {
   /**
    * Records an event of an MSP and queues it for each endpoint subscribed to its type
    * (`onlyEndpointId`: for that endpoint alone, whatever it subscribes to: the test event).
+   * `subscribers`: the endpoints read beforehand (`subscribersOf`), so that a change can read
+   * them before it takes the MSP's lock and hold the lock for the writes only.
    */
   async emit(
     manager: EntityManager,
@@ -60,21 +62,27 @@ export class WebhookEventService {
     type: WebhookEventType,
     data: Record<string, unknown>,
     onlyEndpointId?: number,
+    subscribers?: readonly number[],
   ): Promise<WebhookEventEntity | null> {
     if (mspId === null) return null;
     const now = this.clock.now();
     const event = Object.assign(new WebhookEventEntity(), { messageId: newMessageId(), mspId, type, data: JSON.stringify(data), createdAt: now });
     event.id = await insertRows(manager, WebhookEventEntity, [event]);
+    const subscribed = subscribers ?? (await this.subscribersOf(mspId, type, onlyEndpointId));
+    // One multi-row insert for every subscribed endpoint, inside the change's transaction.
+    if (subscribed.length > 0) await insertRows(manager, WebhookDeliveryEntity, subscribed.map((endpointId) => newDelivery(event.id, endpointId, now)));
+    return event;
+  }
+
+  /** The ids of the MSP's endpoints an event of `type` goes to (`onlyEndpointId`: that one, whatever it subscribes to). */
+  async subscribersOf(mspId: number, type: WebhookEventType, onlyEndpointId?: number): Promise<number[]> {
     // Only what the fan-out needs of the endpoints: ids and subscriptions.
     const endpoints = await select<{ id: number; events: string }>(
       this.db,
       `SELECT e.id AS id, e.events AS events FROM webhook_endpoints e WHERE e.msp_id = :mspId${onlyEndpointId === undefined ? '' : ' AND e.id = :endpointId'}`,
       onlyEndpointId === undefined ? { mspId } : { mspId, endpointId: onlyEndpointId },
     );
-    const subscribed = endpoints.filter((e) => onlyEndpointId !== undefined || e.events.split(',').includes(type));
-    // One multi-row insert for every subscribed endpoint, inside the change's transaction.
-    if (subscribed.length > 0) await insertRows(manager, WebhookDeliveryEntity, subscribed.map((endpoint) => newDelivery(event.id, Number(endpoint.id), now)));
-    return event;
+    return endpoints.filter((e) => onlyEndpointId !== undefined || e.events.split(',').includes(type)).map((e) => Number(e.id));
   }
 
   /** A new delivery of an event to an endpoint, due now. */
