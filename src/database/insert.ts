@@ -55,9 +55,10 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
   for (const row of rows) {
     let set = 0;
     for (const property in row) if (row[property] !== undefined) set++;
+    if (set !== properties.length) throw new Error('insertRows(): every row sets the same properties');
     for (const column of shape.columns) {
       const value = row[column.propertyName];
-      if (value === undefined || set !== properties.length) throw new Error('insertRows(): every row sets the same properties');
+      if (value === undefined) throw new Error('insertRows(): every row sets the same properties');
       values.push(driver.preparePersistentValue(value, column));
     }
   }
@@ -66,7 +67,7 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
 }
 
 /** The generated id of an insert, from the driver's raw result (mysql2: insertId; better-sqlite3: lastInsertRowid). */
-export function insertedId(raw: unknown): number {
+function insertedId(raw: unknown): number {
   const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: unknown } | null)?.insertId);
   if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`the insert returned no id: ${JSON.stringify(raw)}`);
   return id;

@@ -1,4 +1,4 @@
-import { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 interface ColumnReader {
@@ -57,22 +57,45 @@ export function entityFromRaw<T extends ObjectLiteral>(dataSource: DataSource, m
   return entity as T;
 }
 
-type EntityReader<T> = (row: Record<string, unknown>) => T | null;
-const compiledReaders = new WeakMap<EntityMetadata, Map<string, EntityReader<ObjectLiteral>>>();
+/**
+ * One entity as a hand-written select reads it: the columns to select, named as TypeORM names
+ * them in raw rows (`<alias>.<column> AS <alias>_<column>`), and the reader that builds the
+ * entity from such a row (null when its primary key is null: an outer join that matched nothing).
+ */
+export interface EntityColumns<T> {
+  readonly sql: string;
+  readonly read: (row: Record<string, unknown>) => T | null;
+}
+
+/** By data source (each engine quotes and converts its own way), then by entity class. */
+const selections = new WeakMap<DataSource, WeakMap<object, Map<string, EntityColumns<ObjectLiteral>>>>();
 
 /**
- * `entityFromRaw` for rows of one shape, compiled once: the rows of a hand-written select hold
- * the entity's columns named by `properties` (all by default, as `columnsOf` selects them), and
- * the reader assigns exactly those, with no lookups per row. For the hot reads (a page of the
- * customer list: 0.4 us a row through `entityFromRaw`).
+ * The columns of an entity (all of them, or those of `properties`) and their reader, made once
+ * per entity, alias and column set. An entity read with some of its columns has only those
+ * properties set. The reader is compiled: it assigns exactly the selected columns and calls a
+ * converter only where the driver's value needs one (through `entityFromRaw`, which looks each
+ * column up in every row, a page of the customer list cost 0.4 us a row).
  */
-export function entityReader<T extends ObjectLiteral>(dataSource: DataSource, metadata: EntityMetadata, alias: string, properties?: ReadonlyArray<keyof T & string>): EntityReader<T> {
-  let byKey = compiledReaders.get(metadata);
-  if (!byKey) compiledReaders.set(metadata, (byKey = new Map()));
+export function entityColumns<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+  alias: string,
+  properties?: ReadonlyArray<keyof T & string>,
+): EntityColumns<T> {
+  let byTarget = selections.get(dataSource);
+  if (!byTarget) selections.set(dataSource, (byTarget = new WeakMap()));
+  let byKey = byTarget.get(target as object);
+  if (!byKey) byTarget.set(target as object, (byKey = new Map()));
   const cacheKey = properties ? `${alias}:${properties.join(',')}` : alias;
-  let reader = byKey.get(cacheKey);
-  if (!reader) {
+  let found = byKey.get(cacheKey);
+  if (!found) {
+    const metadata = dataSource.getMetadata(target);
     const wanted = properties && new Set<string>(properties);
+    const columns = metadata.columns.filter((c) => !wanted || wanted.has(c.propertyName));
+    if (wanted && columns.length !== wanted.size) throw new Error(`entityColumns(): ${metadata.name} has no column for some of ${properties!.join(', ')}`);
+    const escape = (name: string) => dataSource.driver.escape(name);
+    const sql = columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(`${alias}_${c.databaseName}`)}`).join(', ');
     const list = readersOf(dataSource, metadata, alias).filter((r) => !wanted || wanted.has(r.property));
     const primary = metadata.primaryColumns[0];
     const converters: Array<(value: unknown) => unknown> = [];
@@ -85,10 +108,10 @@ export function entityReader<T extends ObjectLiteral>(dataSource: DataSource, me
     const guard = primary ? `if (row[${JSON.stringify(`${alias}_${primary.databaseName}`)}] == null) return null;` : '';
     // Column and property names come from the entity metadata, quoted as JSON string literals.
     const build = new Function('Target', 'convert', `return function read(row) { ${guard} const entity = new Target(); ${lines.join(' ')} return entity; };`);
-    reader = build(metadata.target, converters) as EntityReader<ObjectLiteral>;
-    byKey.set(cacheKey, reader);
+    found = { sql, read: build(metadata.target, converters) as EntityColumns<ObjectLiteral>['read'] };
+    byKey.set(cacheKey, found);
   }
-  return reader as EntityReader<T>;
+  return found as EntityColumns<T>;
 }
 
 /**

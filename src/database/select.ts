@@ -1,4 +1,4 @@
-import { ConnectionIsNotSetError, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { ConnectionIsNotSetError, QueryFailedError } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Database } from './data-source';
 import { statementTimeoutAsTimeout } from './mysql-limits';
@@ -34,11 +34,12 @@ function prepare(sql: string): Prepared {
 /**
  * A read written as SQL, with TypeORM's parameter style (`:name`, `:...list`), for the hot read
  * path: the query builder's SQL generation (column aliasing, a regex pass over the whole text)
- * cost more CPU than the statement itself. The text is parsed once and kept; values go to the
- * driver as placeholders. It runs where a builder's query would: in the caller's transaction if
- * there is one, else on its own (SQLite: queued behind transactions), under the request's
- * deadline and statement limits, counted and logged like every statement. The SQL must quote
- * what needs quoting and hold no `:word` outside parameters.
+ * cost more CPU than the statement itself. The text is parsed once and kept. It runs where a
+ * builder's query would: in the caller's transaction if there is one, its values bound as
+ * placeholders; else on its own (SQLite: queued behind transactions, values bound; MySQL: values
+ * escaped into the text here), under the request's deadline and statement limits, counted and
+ * logged like every statement. The SQL must quote what needs quoting and hold no `:word` outside
+ * parameters. Entities come from its rows through `entityColumns` (raw-entities.ts).
  */
 export async function select<T = Record<string, unknown>>(db: Database, sql: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
   const { parts, names } = prepare(sql);
@@ -77,6 +78,10 @@ function toDriver(db: Database, value: unknown): unknown {
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
+interface PooledConnection {
+  query(sql: string, values: unknown[], callback: Callback): void;
+  release(): void;
+}
 interface Pool {
   getConnection(cb: (error: Error | null, connection?: PooledConnection) => void): void;
   escape(value: unknown): string;
@@ -86,15 +91,11 @@ interface Pool {
 function poolOf(db: Database): Pool | undefined {
   return (db.dataSource.driver as unknown as { pool?: Pool }).pool;
 }
-interface PooledConnection {
-  query(sql: string, values: unknown[], callback: Callback): void;
-  release(): void;
-}
 
 /**
  * MySQL outside a transaction: one pooled connection for one statement, through the callback API
- * (the promise wrapper TypeORM uses captures a stack trace per statement). The pool's connections
- * carry the statement limits (mysql-limits.ts); errors reach callers as TypeORM's would.
+ * (no query runner to create and release, no promise wrapper). The pool's connections carry the
+ * statement limits (mysql-limits.ts); errors reach callers as TypeORM's would.
  */
 function poolQuery<T>(db: Database, text: string, values: unknown[], inlined: string): Promise<T[]> {
   remainingMs();
@@ -122,28 +123,4 @@ function poolQuery<T>(db: Database, text: string, values: unknown[], inlined: st
       }),
     );
   });
-}
-
-const columnLists = new WeakMap<object, Map<string, string>>();
-
-/**
- * The columns of an entity (all of them, or those of `properties`), selected as TypeORM names
- * them in raw rows (`<alias>_<column>`), so `entityFromRaw` reads the rows of a hand-written
- * select like a builder's. An entity read with some of its columns has only those properties set.
- */
-export function columnsOf<T extends ObjectLiteral>(db: Database, target: EntityTarget<T>, alias: string, properties?: ReadonlyArray<keyof T & string>): string {
-  const metadata = db.dataSource.getMetadata(target);
-  let byKey = columnLists.get(metadata);
-  if (!byKey) columnLists.set(metadata, (byKey = new Map()));
-  const key = properties ? `${alias}:${properties.join(',')}` : alias;
-  let list = byKey.get(key);
-  if (!list) {
-    const escape = (name: string) => db.dataSource.driver.escape(name);
-    const wanted = properties && new Set<string>(properties);
-    const columns = metadata.columns.filter((c) => !wanted || wanted.has(c.propertyName));
-    if (wanted && columns.length !== wanted.size) throw new Error(`columnsOf(): ${metadata.name} has no column for some of ${properties!.join(', ')}`);
-    list = columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(`${alias}_${c.databaseName}`)}`).join(', ');
-    byKey.set(key, list);
-  }
-  return list;
 }

@@ -1,8 +1,8 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { Database } from '../database/data-source';
-import { entityReader } from '../database/raw-entities';
-import { columnsOf, select } from '../database/select';
+import { entityColumns } from '../database/raw-entities';
+import { select } from '../database/select';
 import { AccountEntity, AccountKind, ApiKeyEntity, ApiKeyRole } from '../entities';
 import { AuditAction, AuditService } from './audit.service';
 import { Clock } from './clock';
@@ -112,15 +112,16 @@ export class ApiKeyService {
     const parts = match ? KEY_PATTERN.exec(match[1]) : null;
     if (!parts) return null;
     const [, prefix, secret] = parts;
+    const keys = entityColumns(this.db.dataSource, ApiKeyEntity, 'k', AUTHENTICATED_KEY_PROPERTIES);
+    const msps = entityColumns(this.db.dataSource, AccountEntity, 'a', AUTHENTICATED_MSP_PROPERTIES);
     // Built once: the same string each time, so its hash and its parse (select()) are kept too.
-    this.authenticateSql ??= `SELECT ${columnsOf(this.db, ApiKeyEntity, 'k', AUTHENTICATED_KEY_PROPERTIES)}, ${columnsOf(this.db, AccountEntity, 'a', AUTHENTICATED_MSP_PROPERTIES)}
-       FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`;
+    this.authenticateSql ??= `SELECT ${keys.sql}, ${msps.sql} FROM api_keys k LEFT JOIN accounts a ON a.id = k.msp_id AND a.kind = :msp WHERE k.prefix = :prefix`;
     const [row] = await select(this.db, this.authenticateSql, { msp: AccountKind.MSP, prefix });
-    const key = row ? entityReader<ApiKeyEntity>(this.db.dataSource, this.db.dataSource.getMetadata(ApiKeyEntity), 'k', AUTHENTICATED_KEY_PROPERTIES)(row) : null;
+    const key = row ? keys.read(row) : null;
     if (!key || key.revokedAt) return null;
     const expected = Buffer.from(key.secretHash, 'hex');
     if (!timingSafeEqual(expected, Buffer.from(sha256(secret), 'hex'))) return null;
-    const msp = entityReader<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', AUTHENTICATED_MSP_PROPERTIES)(row);
+    const msp = msps.read(row);
     if (key.mspId !== null && !msp) return null;
     await this.touch(key);
     return { principal: { keyId: key.id, keyPrefix: key.prefix, role: key.role, mspId: key.mspId }, msp };

@@ -1,6 +1,6 @@
 import { Database } from '../../database/data-source';
-import { entityReader } from '../../database/raw-entities';
-import { columnsOf, select } from '../../database/select';
+import { entityColumns } from '../../database/raw-entities';
+import { select } from '../../database/select';
 import { AccountEntity, ApiKeyRole } from '../../entities';
 import { AppError } from '../errors';
 import { Principal, isStaff } from '../principal';
@@ -151,15 +151,14 @@ export class CustomerListService {
       direction: order.direction,
       instant: order.field === CustomerOrderField.CREATED_AT,
     });
-    const properties = reads.columns === 'listed' ? listedWith(sort.property) : undefined;
+    const columns = entityColumns(this.db.dataSource, AccountEntity, 'a', reads.columns === 'listed' ? listedWith(sort.property) : undefined);
     const raw = await select(
       this.db,
-      `SELECT ${columnsOf(this.db, AccountEntity, 'a', properties)} FROM accounts a
+      `SELECT ${columns.sql} FROM accounts a
        WHERE ${where.sql}${keyset.condition ? ` AND ${keyset.condition}` : ''} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
       { ...where.parameters, ...keyset.parameters },
     );
-    const read = entityReader<AccountEntity>(this.db.dataSource, this.db.dataSource.getMetadata(AccountEntity), 'a', properties);
-    const rows = raw.map((r) => read(r)!);
+    const rows = raw.map((r) => columns.read(r)!);
     const page = toPage(rows, request, (row) => encodeCursor(ordering, { value: sort.value(row), id: row.id }));
     return {
       ...page,

@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { Database } from '../../database/data-source';
-import { entityReader } from '../../database/raw-entities';
-import { columnsOf, select } from '../../database/select';
-import { AccountEntity, MspRollupEntity, StoredPlan } from '../../entities';
+import { entityColumns } from '../../database/raw-entities';
+import { select } from '../../database/select';
+import { AccountEntity, MspRollupEntity } from '../../entities';
 import { Clock } from '../clock';
 import {
   SubscriptionFacts,
@@ -11,6 +11,7 @@ import {
   freemiumUserCount,
   freemiumUserCountSql,
   subscriptionState,
+  subscriptionStateSql,
   trialEndedAroundWatermarkSql,
 } from './subscription-rule';
 
@@ -128,6 +129,7 @@ const KNOWN_MOVES_MAX = 20_000;
  */
 export class RollupService {
   private readonly knownMoves = new Map<number, KnownMove>();
+  private rollupSql: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -274,12 +276,14 @@ export class RollupService {
   private async bucketsWithKnownMoves(mspIds: readonly number[], now: Date): Promise<Array<{ mspId: number; buckets: Buckets }>> {
     if (this.db.currentRunner()) return this.bucketsNow(mspIds, now);
     const at = now.getTime();
-    const read = entityReader<MspRollupEntity>(this.db.dataSource, this.db.dataSource.getMetadata(MspRollupEntity), 'r');
-    const rows = await select(this.db, this.rollupSql(), { mspIds: [...mspIds] });
+    const rollups = entityColumns(this.db.dataSource, MspRollupEntity, 'r');
+    // One text for every call (select() keeps its parse by text).
+    this.rollupSql ??= `SELECT ${rollups.sql} FROM msp_rollups r WHERE r.msp_id IN (:...mspIds)`;
+    const rows = await select(this.db, this.rollupSql, { mspIds: [...mspIds] });
     const found: Array<{ mspId: number; buckets: Buckets }> = [];
     const unknown: number[] = [];
     for (const raw of rows) {
-      const row = read(raw)!;
+      const row = rollups.read(raw)!;
       const known = this.knownMoves.get(row.mspId);
       if (known && known.version === row.version && known.asOf === row.asOf.getTime() && known.from <= at && at < known.until) {
         found.push({ mspId: row.mspId, buckets: bucketsAsOfNow(row, known.moved, now) });
@@ -289,11 +293,6 @@ export class RollupService {
     }
     if (unknown.length > 0) found.push(...(await this.bucketsNow(unknown, now, true)));
     return found;
-  }
-
-  private rollupSqlText: string | undefined;
-  private rollupSql(): string {
-    return (this.rollupSqlText ??= `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')} FROM msp_rollups r WHERE r.msp_id IN (:...mspIds)`);
   }
 
   private remember(row: MspRollupEntity, moved: Moved, now: Date, nextEnd: Date | null): void {
@@ -316,22 +315,22 @@ export class RollupService {
    */
   private async bucketsNow(mspIds: readonly number[], now: Date, remember = false): Promise<Array<{ mspId: number; buckets: Buckets }>> {
     const ended = trialEndedAroundWatermarkSql('r.as_of', now, 'a');
-    // With `remember`, also the next trial end after now (the first entry of the same index range).
-    const next = remember
-      ? `, (SELECT MIN(n.trial_ends_at) FROM accounts n WHERE n.msp_id = r.msp_id AND n.removed_at IS NULL AND n.plan = :nextPlan AND n.trial_ends_at > :nextAfter) AS next_trial_end`
-      : '';
+    // With `remember`, also the next trial end after now: the earliest active trial's (the first
+    // entry of the same index range).
+    const active = subscriptionStateSql(SubscriptionState.ACTIVE_TRIAL, now, 'n', 'Next');
+    const next = remember ? `, (SELECT MIN(n.trial_ends_at) FROM accounts n WHERE n.msp_id = r.msp_id AND n.removed_at IS NULL AND ${active.sql}) AS next_trial_end` : '';
+    const rollups = entityColumns(this.db.dataSource, MspRollupEntity, 'r');
     const rows = await select(
       this.db,
-      `SELECT ${columnsOf(this.db, MspRollupEntity, 'r')}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
+      `SELECT ${rollups.sql}, COUNT(a.id) AS moved_count, COALESCE(SUM(a.user_count), 0) AS moved_users,
          COALESCE(SUM(${freemiumUserCountSql('a')}), 0) AS moved_capped_users${next}
        FROM msp_rollups r LEFT JOIN accounts a ON a.msp_id = r.msp_id AND a.removed_at IS NULL AND ${ended.sql}
        WHERE r.msp_id IN (:...mspIds) GROUP BY r.msp_id`,
-      { ...ended.parameters, mspIds: [...mspIds], ...(remember ? { nextPlan: StoredPlan.TRIAL, nextAfter: now } : {}) },
+      { ...ended.parameters, mspIds: [...mspIds], ...(remember ? active.parameters : {}) },
     );
-    const read = entityReader<MspRollupEntity>(this.db.dataSource, this.db.dataSource.getMetadata(MspRollupEntity), 'r');
     const trialEnd = this.db.dataSource.getMetadata(AccountEntity).findColumnWithPropertyName('trialEndsAt')!;
     return rows.map((raw) => {
-      const row = read(raw)!;
+      const row = rollups.read(raw)!;
       const moved = { count: Number(raw.moved_count), users: Number(raw.moved_users), cappedUsers: Number(raw.moved_capped_users) };
       if (remember) {
         const nextEnd = raw.next_trial_end == null ? null : (this.db.dataSource.driver.prepareHydratedValue(raw.next_trial_end, trialEnd) as Date);
