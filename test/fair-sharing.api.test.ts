@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { LIMIT_DEFAULTS } from '../src/config/config';
-import { ENGINES } from './support/engines';
+import { describeOnMysql } from './support/engines';
 import { ApiKeyRole } from '../src/entities';
 import { TestApi, TestMsp } from './support/harness';
 
@@ -49,12 +49,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * one MSP's key floods the server with the most expensive queries it may send, another MSP's
  * dashboard still answers within 1 s at the 99th percentile. Bounded loops, loopback only.
  */
-describe.each(ENGINES.filter((e) => e === 'mysql'))('fair sharing between tenants [%s]', (engine) => {
+describeOnMysql('fair sharing between tenants', () => {
   jest.setTimeout(120_000);
 
   async function flood(label: string) {
     // Production's limits and pool size (the harness lifts the rate limits for other tests).
-    const api = await TestApi.start(engine, { limits: LIMIT_DEFAULTS, poolSize: 10 });
+    const api = await TestApi.start('mysql', { limits: LIMIT_DEFAULTS, poolSize: 10 });
     try {
       const flooder: TestMsp = await api.makeMsp();
       const victim: TestMsp = await api.makeMsp();
